@@ -1,0 +1,1 @@
+"""The domain: plain Python with no ORM, web or plugin imports."""

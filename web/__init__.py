@@ -1,0 +1,1 @@
+"""Saldo's web application: JSON API, admin UI, client portal and plugin routes."""
