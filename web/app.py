@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar, get
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -29,7 +29,7 @@ from web.ui import ui_router
 HERE = Path(__file__).parent
 
 
-@get("/healthz", include_in_schema=False, sync_to_thread=False)
+@get("/healthz", include_in_schema=False)
 async def healthz() -> dict:
     await Tenant.raw("SELECT 1")
     return {"status": "ok", "version": core.__version__}

@@ -40,10 +40,6 @@ class TenantPlugin:
         }
 
 
-def _always_on(meta: PluginMeta) -> bool:
-    return meta.essential or meta.level == "global"
-
-
 def _meta(registry: PluginRegistry, plugin_id: str) -> PluginMeta:
     try:
         return registry.meta(plugin_id)
@@ -55,7 +51,7 @@ async def enabled_ids(registry: PluginRegistry, tenant_id: int) -> frozenset[str
     stored = await settings_q.list_for(tenant_id)
     return frozenset(
         plugin_id for plugin_id, meta in registry.metas.items()
-        if _always_on(meta) or (stored[plugin_id].enabled if plugin_id in stored else meta.default_enabled)
+        if meta.always_on or (stored[plugin_id].enabled if plugin_id in stored else meta.default_enabled)
     )
 
 
@@ -63,7 +59,7 @@ async def list_plugins(actor: Actor, registry: PluginRegistry) -> list[TenantPlu
     stored = await settings_q.list_for(actor.tenant_id)
     enabled = await enabled_ids(registry, actor.tenant_id)
     return [
-        TenantPlugin(meta, plugin_id in enabled, _always_on(meta),
+        TenantPlugin(meta, plugin_id in enabled, meta.always_on,
                      public_config(meta, stored[plugin_id].config if plugin_id in stored else {}),
                      registry.distribution(plugin_id))
         for plugin_id, meta in registry.metas.items()
@@ -82,7 +78,7 @@ async def configure(actor: Actor, registry: PluginRegistry, plugin_id: str, *, e
     plugin whose stored config is incomplete is refused with the missing fields."""
     actor.require(MANAGE_TENANT)
     meta = _meta(registry, plugin_id)
-    if enabled is False and _always_on(meta):
+    if enabled is False and meta.always_on:
         raise Conflict(f"plugin {plugin_id} is always on and cannot be disabled",
                        [{"field": "enabled", "message": "always on"}])
     if config is not None and meta.config_model is None:

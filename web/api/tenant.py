@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
 from typing import Literal
 
 from litestar import Controller, get, patch, post, put
@@ -29,8 +29,8 @@ class TenantPatch(BaseModel):
 
 class ClockIn(BaseModel):
     mode: Literal["real", "simulated"]
-    date: date | None = Field(default=None, description="Simulated business date (local midnight).")
-    at: datetime | None = Field(default=None, description="Simulated instant with a time zone offset.")
+    date: dt.date | None = Field(default=None, description="Simulated business date (local midnight).")
+    at: dt.datetime | None = Field(default=None, description="Simulated instant with a time zone offset.")
 
 
 class AdvanceIn(BaseModel):
