@@ -301,11 +301,9 @@ async def clock_advance(slug: str, days: int) -> None:
 
 def _add_plugin_commands() -> None:
     try:
-        registry = _registry()
+        _registry().pm.hook.saldo_register_commands(cli=cli)
     except Exception as exc:  # a broken plugin must not take the whole CLI down
-        click.echo(f"warning: plugins not loaded: {exc}", err=True)
-        return
-    registry.pm.hook.saldo_register_commands(cli=cli)
+        click.echo(f"warning: plugin commands not loaded: {exc}", err=True)
 
 
 _add_plugin_commands()

@@ -2,10 +2,13 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig, table_finder
 
+# One module per area; a new module is listed here and gets its own migration.
+TABLE_MODULES = ["core.db.tables.platform"]
+
 APP_CONFIG = AppConfig(
     app_name="core",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=table_finder(modules=["core.db.tables"], exclude_imported=True),
+    table_classes=table_finder(modules=TABLE_MODULES, exclude_imported=True),
     migration_dependencies=[],
     commands=[],
 )

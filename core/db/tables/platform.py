@@ -1,10 +1,4 @@
-"""The core's tables. Every tenant-owned table has a ``tenant`` foreign key and
-every query on it filters by tenant.
-
-Unique constraints over several columns are created as unique indexes by the
-migrations (Piccolo emits ``ALTER TABLE ... ADD CONSTRAINT``, which SQLite lacks);
-each is named in a comment on its table.
-"""
+"""The platform's tables: tenants, staff users and their sessions, API keys, audit, plugin settings."""
 
 from piccolo.columns import (
     JSON,
