@@ -1,0 +1,1 @@
+"""Credit control for Saldo: reminders, grace, blocking and unblocking, late fees."""

@@ -1,0 +1,1 @@
+"""Robokassa payments for Saldo."""

@@ -1,0 +1,1 @@
+"""Migration from a WHMCS database to Saldo."""

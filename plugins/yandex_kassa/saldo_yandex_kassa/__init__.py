@@ -1,0 +1,1 @@
+"""YooKassa (formerly Яндекс.Касса) payments for Saldo."""

@@ -1,0 +1,29 @@
+"""Every installed plugin (built-in or from an entry point) loads and declares usable settings."""
+
+import pytest
+
+from core.plugins.config import config_schema, public_config, secret_fields
+from core.plugins.manager import PluginRegistry
+
+REGISTRY = PluginRegistry.build()
+CONFIGURABLE = sorted(pid for pid, meta in REGISTRY.metas.items() if meta.config_model is not None)
+
+
+def test_the_named_plugins_are_installed():
+    assert {"default_pricing", "robokassa", "yandex_kassa", "onec_export", "whmcs_import", "credit_control"} \
+        <= set(REGISTRY.metas)
+
+
+@pytest.mark.parametrize("plugin_id", CONFIGURABLE)
+def test_every_setting_has_a_description_for_the_form(plugin_id):
+    schema = config_schema(REGISTRY.meta(plugin_id))
+    assert [field["name"] for field in schema if not field["description"]] == []
+
+
+@pytest.mark.parametrize("plugin_id", CONFIGURABLE)
+def test_unsaved_settings_show_no_secret(plugin_id):
+    meta = REGISTRY.meta(plugin_id)
+    shown = public_config(meta, {})
+    assert shown["secrets_set"] == []
+    assert all(shown["values"][name] is None for name in secret_fields(meta.config_model))
+
