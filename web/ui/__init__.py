@@ -1,0 +1,26 @@
+"""The server-rendered admin UI (Jinja2 templates in web/templates/admin, Russian by default).
+
+Every page but the login form needs a login session (or an API key); every form posts
+the session's CSRF token in ``_csrf``; every change goes through a service, so it is
+checked, tenant-scoped and audited.
+"""
+
+from litestar import Router
+
+from web.deps import AUTHENTICATED
+from web.ui.access import ApiKeysPages, UsersPages
+from web.ui.plugins import PluginsPages
+from web.ui.session import SessionPages
+from web.ui.tenant import DashboardPages, SettingsPages
+
+ui_router = Router(
+    path="/",
+    route_handlers=[
+        SessionPages,
+        Router(path="/", route_handlers=[DashboardPages, UsersPages, ApiKeysPages, PluginsPages, SettingsPages],
+               dependencies=AUTHENTICATED),
+    ],
+    include_in_schema=False,
+)
+
+__all__ = ["ui_router"]
