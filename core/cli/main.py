@@ -90,15 +90,13 @@ async def demo() -> None:
     from core.settings import get_settings
 
     await _migrate()
-    settings = get_settings()
     existing = {t.slug for t in await tenants.all_tenants()}
     if DEMO_SLUG not in existing:
-        tenant = await tenants.create(slug=DEMO_SLUG, name="ООО «Демо Хостинг»", timezone=settings.timezone)
+        tenant = await tenants.create(slug=DEMO_SLUG, name="ООО «Демо Хостинг»", timezone=get_settings().timezone)
         await users.create(Actor.cli(tenant.id), email=DEMO_EMAIL, password=DEMO_PASSWORD, role="owner",
                            name="Демо Администратор")
         click.echo("Created the demo tenant.")
-    click.echo(f"Open http://{settings.host}:{settings.port}/ and log in:")
-    click.echo(f"  organisation: {DEMO_SLUG}   e-mail: {DEMO_EMAIL}   password: {DEMO_PASSWORD}")
+    click.echo(f"Demo login: organisation {DEMO_SLUG}, e-mail {DEMO_EMAIL}, password {DEMO_PASSWORD}")
 
 
 @cli.group()
