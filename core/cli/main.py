@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sys
 
 import click
 
@@ -219,30 +220,18 @@ async def plugins_list(slug: str | None) -> None:
         click.echo(f"{plugin.meta.id}\t{plugin.meta.version}\t{state}\t{plugin.distribution}\t{plugin.meta.name}")
 
 
-@plugins.command("enable")
+@plugins.command("set")
 @click.argument("plugin_id")
+@click.argument("state", type=click.Choice(["on", "off"]))
 @click.option("--tenant", "slug", required=True, help="Tenant slug.")
 @run
-async def plugins_enable(plugin_id: str, slug: str) -> None:
-    """Enable a plugin for a tenant (its stored settings must be complete)."""
+async def plugins_set(plugin_id: str, state: str, slug: str) -> None:
+    """Turn a plugin on or off for a tenant (to turn it on, its stored settings must be complete)."""
     from core.services import plugins as svc
 
     _, actor = await _tenant_actor(slug)
-    await svc.configure(actor, _registry(), plugin_id, enabled=True)
-    click.echo(f"{plugin_id} enabled for {slug}.")
-
-
-@plugins.command("disable")
-@click.argument("plugin_id")
-@click.option("--tenant", "slug", required=True, help="Tenant slug.")
-@run
-async def plugins_disable(plugin_id: str, slug: str) -> None:
-    """Disable a plugin for a tenant."""
-    from core.services import plugins as svc
-
-    _, actor = await _tenant_actor(slug)
-    await svc.configure(actor, _registry(), plugin_id, enabled=False)
-    click.echo(f"{plugin_id} disabled for {slug}.")
+    await svc.configure(actor, _registry(), plugin_id, enabled=state == "on")
+    click.echo(f"{plugin_id} is {state} for {slug}.")
 
 
 @cli.group()
@@ -295,6 +284,34 @@ async def clock_advance(slug: str, days: int) -> None:
     _, actor = await _tenant_actor(slug)
     tenant = await svc.advance_clock(actor, days)
     _echo_clock(tenant)
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(["clients", "subscriptions"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--tenant", "slug", required=True, help="Tenant slug.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; apply nothing.")
+@run
+async def import_command(kind: str, path: str, slug: str, dry_run: bool) -> None:
+    """Import clients or subscriptions from a CSV file: all rows or none."""
+    from pathlib import Path
+
+    from core.services import csv_import
+
+    _, actor = await _tenant_actor(slug)
+    importer = csv_import.import_clients if kind == "clients" else csv_import.import_subscriptions
+    with click.progressbar(length=1, label=f"Importing {kind}", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        report = await importer(actor, Path(path).read_bytes(), dry_run=dry_run, progress=progress)
+    for problem in report.problems:
+        click.echo(f"row {problem.row}: {problem.field or 'file'}: {problem.message}", err=True)
+    if report.problems:
+        raise click.ClickException(f"{len(report.problems)} problem(s); nothing was imported")
+    verb = "would be imported (dry run)" if dry_run else "imported"
+    click.echo(f"{len(report.created)} {kind} {verb}.")
 
 
 def _add_plugin_commands() -> None:

@@ -3,7 +3,8 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig, table_finder
 
 # One module per area; a new module is listed here and gets its own migration.
-TABLE_MODULES = ["core.db.tables.platform"]
+TABLE_MODULES = ["core.db.tables.platform", "core.db.tables.clients", "core.db.tables.catalog", "core.db.tables.ledger",
+                 "core.db.tables.subscriptions"]
 
 APP_CONFIG = AppConfig(
     app_name="core",

@@ -25,6 +25,8 @@ class EntryKind(str, Enum):
     ADJUSTMENT_DEBIT = "adjustment_debit"
     LATE_FEE = "late_fee"
     PAYOUT = "payout"
+    TRANSFER_IN = "transfer_in"
+    TRANSFER_OUT = "transfer_out"
 
     @property
     def is_credit(self) -> bool:
@@ -32,7 +34,7 @@ class EntryKind(str, Enum):
 
 
 CREDIT_KINDS = frozenset({EntryKind.PAYMENT, EntryKind.ADJUSTMENT_CREDIT, EntryKind.REFUND_TO_BALANCE,
-                          EntryKind.CREDIT_NOTE})
+                          EntryKind.CREDIT_NOTE, EntryKind.TRANSFER_IN})
 
 
 class LedgerError(ValueError):
@@ -68,6 +70,16 @@ def entry_for(signed: Money, *, credit: EntryKind, debit: EntryKind, booked_on: 
     if kind.is_credit != (signed.amount > 0):
         raise LedgerError(f"{kind.value} cannot carry {signed}")
     return Entry(kind, Money(abs(signed.amount), signed.currency), booked_on, description, source)
+
+
+def transfer(amount: Money, booked_on: date, description: str) -> tuple[Entry | None, Entry | None]:
+    """The pair of entries that moves ``amount`` (signed, as a balance) from one account to
+    another: what takes it off the source, and what puts it on the target."""
+    off = entry_for(-amount, credit=EntryKind.TRANSFER_IN, debit=EntryKind.TRANSFER_OUT, booked_on=booked_on,
+                    description=description)
+    on = entry_for(amount, credit=EntryKind.TRANSFER_IN, debit=EntryKind.TRANSFER_OUT, booked_on=booked_on,
+                   description=description)
+    return off, on
 
 
 def balance(entries: Iterable[Entry], currency: str) -> Money:

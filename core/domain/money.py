@@ -36,9 +36,18 @@ def to_decimal(value: Number) -> Decimal:
     return result
 
 
+MAX_DIGITS = 18  # digits a value may have with its places: its units fit a 64-bit column
+
+
 def quantize(value: Number, places: int) -> Decimal:
     """Round half-up to ``places`` decimal places."""
-    return to_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    number = to_decimal(value)
+    if number.adjusted() >= MAX_DIGITS - places:
+        raise MoneyError(f"{value} is too large")
+    try:
+        return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:
+        raise MoneyError(f"{value} is too large") from exc
 
 
 def round_amount(value: Number) -> Decimal:

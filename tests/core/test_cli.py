@@ -70,3 +70,29 @@ def test_plugins_list_shows_installed_plugins(saldo):
     listed = saldo("plugins", "list").stdout
     for plugin_id in ("robokassa", "yandex_kassa", "onec_export", "whmcs_import", "credit_control"):
         assert plugin_id in listed
+
+
+def test_import_from_the_cli_with_dry_run_and_errors(saldo, tmp_path):
+    slug = f"imp-{os.getpid()}"
+    saldo("tenants", "create", slug, "--name", "Импорт")
+    good = tmp_path / "clients.csv"
+    good.write_bytes("type;company_name;email;inn;kpp\nlegal;ООО «Вега»;vega@x.ru;7707083893;773601001\n"
+                     .encode("cp1251"))
+    dry = saldo("import", "clients", str(good), "--tenant", slug, "--dry-run")
+    assert "1 clients would be imported (dry run)." in dry.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("type;company_name;email;inn\nlegal;ООО «Вега»;vega@x.ru;123\n", encoding="utf-8")
+    failed = saldo("import", "clients", str(bad), "--tenant", slug, check=False)
+    assert failed.returncode == 1 and "row 2: inn:" in failed.stderr and "nothing was imported" in failed.stderr
+    assert "1 clients imported." in saldo("import", "clients", str(good), "--tenant", slug).stdout
+
+
+def test_plugin_on_and_off_for_a_tenant(saldo):
+    slug = f"plg-{os.getpid()}"
+    saldo("tenants", "create", slug, "--name", "Плагины")
+    assert "hello is on" in saldo("plugins", "set", "hello", "on", "--tenant", slug).stdout
+    assert "hello\t0.1.0\tenabled" in saldo("plugins", "list", "--tenant", slug).stdout
+    saldo("plugins", "set", "hello", "off", "--tenant", slug)
+    assert "hello\t0.1.0\tdisabled" in saldo("plugins", "list", "--tenant", slug).stdout
+    refused = saldo("plugins", "set", "default_pricing", "off", "--tenant", slug, check=False)
+    assert refused.returncode == 1 and "always on" in refused.stderr

@@ -92,3 +92,13 @@ def test_statement_opening_plus_movements_is_the_closing_balance(ledger, start, 
     assert result.closing == balance((e for e in ledger if e.booked_on <= end), "RUB")
     assert result.closing == (result.lines[-1].balance_after if result.lines else result.opening)
     assert all(start <= line.entry.booked_on <= end for line in result.lines)
+
+
+@given(amounts, st.booleans())
+def test_a_transfer_moves_a_balance_and_keeps_the_total(amount, negative):
+    from core.domain.ledger import transfer
+
+    moved = Money(-amount if negative else amount)
+    off, on = transfer(moved, date(2026, 1, 1), "merge")
+    assert off.signed == -moved and on.signed == moved
+    assert {off.kind, on.kind} == {EntryKind.TRANSFER_IN, EntryKind.TRANSFER_OUT}

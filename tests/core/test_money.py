@@ -40,6 +40,13 @@ def test_amount_with_more_than_two_places_is_an_error_not_a_rounding():
         quantity_to_units("1.0001")
 
 
+def test_absurdly_large_values_are_refused_not_crashed():
+    with pytest.raises(MoneyError, match="too large"):
+        Money(Decimal("1e30"))
+    with pytest.raises(MoneyError, match="too large"):
+        amount_to_minor("1e25")
+
+
 def test_currencies_do_not_mix():
     with pytest.raises(MoneyError, match="RUB with USD"):
         Money.of("1", "RUB") + Money.of("1", "USD")

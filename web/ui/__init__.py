@@ -9,7 +9,11 @@ from litestar import Router
 
 from web.deps import AUTHENTICATED
 from web.ui.access import ApiKeysPages, UsersPages
+from web.ui.client_details import ClientDetailsPages
+from web.ui.client_setup import ClientSetupPages
+from web.ui.clients import ClientsPages
 from web.ui.plugins import PluginsPages
+from web.ui.sellers import SellersPages
 from web.ui.session import SessionPages
 from web.ui.tenant import DashboardPages, SettingsPages
 
@@ -17,7 +21,8 @@ ui_router = Router(
     path="/",
     route_handlers=[
         SessionPages,
-        Router(path="/", route_handlers=[DashboardPages, UsersPages, ApiKeysPages, PluginsPages, SettingsPages],
+        Router(path="/", route_handlers=[DashboardPages, UsersPages, ApiKeysPages, PluginsPages, SettingsPages,
+                                         ClientsPages, ClientDetailsPages, ClientSetupPages, SellersPages],
                dependencies=AUTHENTICATED),
     ],
     include_in_schema=False,

@@ -34,6 +34,10 @@ def language_cookies(request: Request, lang: str | None = None) -> list[Cookie]:
 DONE_MESSAGES = frozenset({
     "users.created", "users.updated", "users.deactivated", "users.reactivated", "keys.revoked_done",
     "plugins.saved", "plugins.enabled_done", "plugins.disabled_done", "settings.saved", "settings.clock_saved",
+    "clients.created", "clients.saved", "clients.merged", "clients.note_added", "clients.note_saved",
+    "clients.note_deleted", "clients.contact_added", "clients.contact_deleted", "sellers.created", "sellers.saved",
+    "sellers.default_done", "client_settings.group_added", "client_settings.group_deleted",
+    "client_settings.field_added", "client_settings.field_saved", "client_settings.field_deleted",
 })
 
 

@@ -5,6 +5,23 @@ Unique constraints over several columns are created as unique indexes by the
 migrations (Piccolo emits ``ALTER TABLE ... ADD CONSTRAINT``, which SQLite lacks).
 """
 
+from core.db.tables.clients import (
+    Client,
+    ClientContact,
+    ClientFieldValue,
+    ClientGroup,
+    ClientNote,
+    CustomField,
+    SellerEntity,
+)
+from core.db.tables.catalog import ConfigurableOption, OptionPrice, Product, ProductGroup, ProductPrice
+from core.db.tables.ledger import Account, Adjustment, LedgerEntry
+from core.db.tables.subscriptions import ScheduledChange, Subscription, SubscriptionEvent, SubscriptionOption
 from core.db.tables.platform import ApiKey, AuditEvent, PluginSetting, Tenant, User, UserSession
 
-__all__ = ["ApiKey", "AuditEvent", "PluginSetting", "Tenant", "User", "UserSession"]
+__all__ = [
+    "Account", "Adjustment", "ConfigurableOption", "LedgerEntry", "OptionPrice", "Product", "ProductGroup",
+    "ProductPrice", "ScheduledChange", "Subscription", "SubscriptionEvent", "SubscriptionOption",
+    "ApiKey", "AuditEvent", "Client", "ClientContact", "ClientFieldValue", "ClientGroup", "ClientNote",
+    "CustomField", "PluginSetting", "SellerEntity", "Tenant", "User", "UserSession",
+]
