@@ -18,11 +18,12 @@ from core.domain.ledger import Entry, EntryKind
 from core.domain.money import Money, MoneyError, exact
 from core.domain.periods import BillingCycle, Period, anchor_on_or_before, first_period, period_starting
 from core.domain.plan_change import ChangeKind, ChangeLine, ChangePolicy, Item, change_lines, classify
+from core.domain.discounts import discount_adjustments
 from core.domain.pricing import PricingError, VatRate
 from core.domain.roles import MANAGE_BILLING
 from core.domain.subscriptions import Status, TransitionError, check_transition
 from core.plugins.manager import PluginRegistry
-from core.services import audit, catalog, clients, ledger, plugins, tenants
+from core.services import audit, catalog, clients, discounts, ledger, plugins, tenants
 from core.services.actor import Actor
 from core.services.errors import Conflict, InvalidInput, NotFound
 from core.services.pricing import price
@@ -116,7 +117,8 @@ def items_of(terms: ProductTerms, cycle: BillingCycle, quantity: Decimal, price_
 
 async def create(actor: Actor, *, client_id: int, product_id: int, cycle: str, quantity="1",
                  options: dict[str, int] | None = None, price_override=None, billing_day: int = 1,
-                 start_date: date | None = None, parent_id: int | None = None) -> SubscriptionRecord:
+                 start_date: date | None = None, parent_id: int | None = None,
+                 promo_code: str | None = None) -> SubscriptionRecord:
     """Order a subscription. A second open subscription of a client to the same product is
     refused (seed 001) unless the tenant allows it: change the quantity of the first instead."""
     actor.require(MANAGE_BILLING)
@@ -155,6 +157,8 @@ async def create(actor: Actor, *, client_id: int, product_id: int, cycle: str, q
             raise InvalidInput.field("cycle", str(exc)) from None
     tenant = await tenants_q.by_id(actor.tenant_id)
     async with atomic():
+        if promo_code:
+            promo_code = await discounts.check_promo_code(actor.tenant_id, promo_code, product_id, start)
         if not tenant.settings.get(DUPLICATE_RULE, False):
             existing = await subs_q.open_for_product(actor.tenant_id, client.id, product_id)
             if existing:
@@ -163,7 +167,8 @@ async def create(actor: Actor, *, client_id: int, product_id: int, cycle: str, q
                                [{"field": "product_id", "message": f"duplicate of subscription {existing}"}])
         subscription_id = await subs_q.insert(actor.tenant_id, client_id=client.id, product_id=product_id,
                                               parent_id=parent_id, cycle=billing_cycle, quantity=amount,
-                                              price_override=override, billing_day=billing_day, start_date=start)
+                                              price_override=override, billing_day=billing_day, start_date=start,
+                                              promo_code=promo_code or None)
         await subs_q.set_options(actor.tenant_id, subscription_id, option_ids)
         await subs_q.insert_event(actor.tenant_id, subscription_id, business_date=await _today(actor),
                                   actor_label=actor.label, kind="status", to_status=Status.ORDERED.value)
@@ -303,19 +308,34 @@ async def preview_change(actor: Actor, registry: PluginRegistry, subscription_id
     else:
         hooks, context = await plugins.tenant_context(registry, actor.tenant_id)
         raw = change_lines(old_items, new_items, Period(full.start, subscription.period.end), today, context.currency)
-        lines = tuple(_priced(hooks, context, line) for line in raw)
+        old_pricer = await _pricer(actor, hooks, context, subscription, old_terms.id, today)
+        new_pricer = await _pricer(actor, hooks, context, subscription, new_terms.id, today)
+        lines = tuple((old_pricer if line.sign < 0 and new_terms.id != old_terms.id else new_pricer)(line)
+                      for line in raw)
         effective_on = today
     return ChangePreview(subscription, kind, chosen, today, effective_on, lines, new_terms.id, new_quantity,
                          new_options)
 
 
-def _priced(hooks, context, line: ChangeLine) -> PricedChange:
-    try:
-        total = price(hooks, context, line.charge).total
-    except PricingError as exc:
-        raise InvalidInput.field("product_id", str(exc)) from None
-    return PricedChange(line.charge.description, line.charge.quantity, line.charge.unit_price,
-                        line.charge.period_fraction, line.period, total if line.sign > 0 else -total)
+async def _pricer(actor: Actor, hooks, context, subscription: SubscriptionRecord, product_id: int, on: date):
+    """A function pricing change lines of one product for the subscription's client, with the
+    plugins' adjustments and the tenant's discounts (promo codes: the subscription's own)."""
+    found = await discounts.applicable(actor.tenant_id, subscription.client_id, product_id, on)
+    promo = frozenset({subscription.promo_code}) if subscription.promo_code else frozenset()
+
+    def priced(line: ChangeLine) -> PricedChange:
+        def discount_lines(base: Money):
+            return discount_adjustments(found, base, line.charge.period_fraction, client_id=subscription.client_id,
+                                        product_id=product_id, on=on, promo_codes=promo)
+
+        try:
+            total = price(hooks, context, line.charge, discount_lines).total
+        except PricingError as exc:
+            raise InvalidInput.field("product_id", str(exc)) from None
+        return PricedChange(line.charge.description, line.charge.quantity, line.charge.unit_price,
+                            line.charge.period_fraction, line.period, total if line.sign > 0 else -total)
+
+    return priced
 
 
 async def apply_change(actor: Actor, registry: PluginRegistry, subscription_id: int, **change) -> ChangePreview:
@@ -398,7 +418,8 @@ async def cancel(actor: Actor, registry: PluginRegistry, subscription_id: int, *
                 raw = change_lines(items, [], Period(full.start, before.period.end), today, context.currency)
                 event_id = await subs_q.insert_event(actor.tenant_id, subscription_id, business_date=today,
                                                      actor_label=actor.label, kind="cancel_credit", reason=reason)
-                await _post_lines(actor, before, [_priced(hooks, context, line) for line in raw], today,
+                priced = await _pricer(actor, hooks, context, before, before.product_id, today)
+                await _post_lines(actor, before, [priced(line) for line in raw], today,
                                   f"subscription:{subscription_id}:event:{event_id}")
             await subs_q.update(actor.tenant_id, subscription_id, status=Status.CANCELLED.value, cancel_reason=reason,
                                 next_billing_date=None)

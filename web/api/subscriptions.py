@@ -29,6 +29,7 @@ class SubscriptionOut(BaseModel):
     cancel_at_period_end: bool
     cancel_reason: str
     suspend_override_until: dt.date | None
+    promo_code: str | None
     options: dict[str, int] = Field(description="Option id → quantity.")
 
 
@@ -42,6 +43,7 @@ class SubscriptionIn(BaseModel):
     billing_day: int = 1
     start_date: dt.date | None = None
     parent_id: int | None = Field(default=None, description="The main subscription of an add-on (co-termed).")
+    promo_code: str | None = None
 
 
 class StatusIn(BaseModel):

@@ -27,6 +27,7 @@ class SubscriptionRecord:
     cancel_at_period_end: bool
     cancel_reason: str
     suspend_override_until: date | None
+    promo_code: str | None
     options: dict[int, int]
 
     def public(self) -> dict:
@@ -40,6 +41,7 @@ class SubscriptionRecord:
             "next_billing_date": self.next_billing_date.isoformat() if self.next_billing_date else None,
             "cancel_at_period_end": self.cancel_at_period_end, "cancel_reason": self.cancel_reason,
             "suspend_override_until": self.suspend_override_until.isoformat() if self.suspend_override_until else None,
+            "promo_code": self.promo_code,
             "options": {str(k): v for k, v in sorted(self.options.items())},
         }
 
@@ -53,7 +55,8 @@ def _record(row: dict, options: dict[int, int]) -> SubscriptionRecord:
         price_override=None if override is None else unit_price_from_units(override),
         billing_day=row["billing_day"], start_date=row["start_date"], period=period,
         next_billing_date=row["next_billing_date"], cancel_at_period_end=row["cancel_at_period_end"],
-        cancel_reason=row["cancel_reason"], suspend_override_until=row["suspend_override_until"], options=options,
+        cancel_reason=row["cancel_reason"], suspend_override_until=row["suspend_override_until"],
+        promo_code=row["promo_code"], options=options,
     )
 
 
@@ -106,11 +109,12 @@ def _columns(values: dict) -> dict:
 
 
 async def insert(tenant_id: int, *, client_id: int, product_id: int, parent_id: int | None, cycle: BillingCycle,
-                 quantity: Decimal, price_override: Decimal | None, billing_day: int, start_date: date) -> int:
+                 quantity: Decimal, price_override: Decimal | None, billing_day: int, start_date: date,
+                 promo_code: str | None = None) -> int:
     row = Subscription(tenant=tenant_id, client=client_id, product=product_id, parent=parent_id, status="ordered",
                        cycle=cycle.value, quantity_e3=quantity_to_units(quantity),
                        price_override_e4=None if price_override is None else unit_price_to_units(price_override),
-                       billing_day=billing_day, start_date=start_date)
+                       billing_day=billing_day, start_date=start_date, promo_code=promo_code)
     return (await Subscription.insert(row).returning(Subscription.id))[0]["id"]
 
 

@@ -16,11 +16,12 @@ from core.db.tables.clients import (
 )
 from core.db.tables.catalog import ConfigurableOption, OptionPrice, Product, ProductGroup, ProductPrice
 from core.db.tables.ledger import Account, Adjustment, LedgerEntry
+from core.db.tables.pricing import Discount
 from core.db.tables.subscriptions import ScheduledChange, Subscription, SubscriptionEvent, SubscriptionOption
 from core.db.tables.platform import ApiKey, AuditEvent, PluginSetting, Tenant, User, UserSession
 
 __all__ = [
-    "Account", "Adjustment", "ConfigurableOption", "LedgerEntry", "OptionPrice", "Product", "ProductGroup",
+    "Account", "Adjustment", "Discount", "ConfigurableOption", "LedgerEntry", "OptionPrice", "Product", "ProductGroup",
     "ProductPrice", "ScheduledChange", "Subscription", "SubscriptionEvent", "SubscriptionOption",
     "ApiKey", "AuditEvent", "Client", "ClientContact", "ClientFieldValue", "ClientGroup", "ClientNote",
     "CustomField", "PluginSetting", "SellerEntity", "Tenant", "User", "UserSession",

@@ -27,6 +27,7 @@ class Subscription(Table):
     cancel_at_period_end = Boolean(default=False)
     cancel_reason = Text(default="")
     suspend_override_until = Date(null=True, default=None)
+    promo_code = Varchar(length=32, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
