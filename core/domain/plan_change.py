@@ -67,9 +67,10 @@ class ChangeLine:
         return base if self.sign > 0 else -base
 
 
-def classify(old: list[Item], new: list[Item], currency: str) -> ChangeKind:
-    before = sum((i.period_amount(currency).amount for i in old), Decimal(0))
-    after = sum((i.period_amount(currency).amount for i in new), Decimal(0))
+def classify(old: list[Item], new: list[Item], currency: str, old_months: int = 1, new_months: int = 1) -> ChangeKind:
+    """Dearer, cheaper or equally priced; across billing cycles, compared per month."""
+    before = sum((i.period_amount(currency).amount for i in old), Decimal(0)) * new_months
+    after = sum((i.period_amount(currency).amount for i in new), Decimal(0)) * old_months
     if after > before:
         return ChangeKind.UPGRADE
     return ChangeKind.DOWNGRADE if after < before else ChangeKind.CROSSGRADE

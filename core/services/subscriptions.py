@@ -21,6 +21,7 @@ from core.domain.plan_change import ChangeKind, ChangeLine, ChangePolicy, Item, 
 from core.domain.discounts import discount_adjustments
 from core.domain.pricing import PricingError, VatRate
 from core.domain.roles import MANAGE_BILLING
+from core.domain.rules import BillingRules
 from core.domain.subscriptions import Status, TransitionError, check_transition
 from core.plugins.manager import PluginRegistry
 from core.services import audit, catalog, clients, discounts, ledger, plugins, tenants
@@ -28,8 +29,6 @@ from core.services.actor import Actor
 from core.services.errors import Conflict, InvalidInput, NotFound
 from core.services.pricing import price
 
-DUPLICATE_RULE = "allow_duplicate_products"
-POLICY_SETTING = "plan_change_policy"
 
 
 async def get(actor: Actor, subscription_id: int) -> SubscriptionRecord:
@@ -159,7 +158,7 @@ async def create(actor: Actor, *, client_id: int, product_id: int, cycle: str, q
     async with atomic():
         if promo_code:
             promo_code = await discounts.check_promo_code(actor.tenant_id, promo_code, product_id, start)
-        if not tenant.settings.get(DUPLICATE_RULE, False):
+        if not BillingRules.from_settings(tenant.settings).allow_duplicate_products:
             existing = await subs_q.open_for_product(actor.tenant_id, client.id, product_id)
             if existing:
                 raise Conflict(f"{client.display_name} already has subscription {existing} to {terms.name}: "
@@ -254,6 +253,7 @@ class ChangePreview:
     new_product_id: int
     new_quantity: Decimal
     new_options: dict[int, int]
+    new_cycle: BillingCycle
 
     @property
     def total(self) -> Money:
@@ -270,22 +270,29 @@ class ChangePreview:
 
 async def preview_change(actor: Actor, registry: PluginRegistry, subscription_id: int, *,
                          product_id: int | None = None, quantity=None, options: dict[str, int] | None = None,
-                         policy: str | None = None) -> ChangePreview:
-    """What a change of plan, quantity or options would charge and credit, exactly as
-    applying it would post them. Nothing is changed."""
+                         cycle: str | None = None, policy: str | None = None) -> ChangePreview:
+    """What a change of plan, quantity, options or billing cycle would charge and credit,
+    exactly as applying it would post them. Nothing is changed. A cycle change always takes
+    effect from the next period (the paid period is not re-cut)."""
     subscription = await get(actor, subscription_id)
     if Status(subscription.status) not in (Status.ACTIVE, Status.GRACED) or subscription.period is None:
         raise Conflict(f"subscription {subscription_id} is {subscription.status}; only an active one can change",
                        [{"field": "status", "message": subscription.status}])
     tenant = await tenants_q.by_id(actor.tenant_id)
     try:
-        chosen = ChangePolicy(policy or tenant.settings.get(POLICY_SETTING, ChangePolicy.AT_ONCE.value))
+        chosen = ChangePolicy(policy or BillingRules.from_settings(tenant.settings).plan_change_policy)
+        new_cycle = BillingCycle(cycle) if cycle else subscription.cycle
     except ValueError:
-        raise InvalidInput.field("policy", "must be at_once or next_period") from None
+        field = "cycle" if cycle and cycle not in {c.value for c in BillingCycle} else "policy"
+        raise InvalidInput.field(field, "unknown value") from None
+    if new_cycle != subscription.cycle:
+        if policy == ChangePolicy.AT_ONCE.value or not new_cycle.recurring:
+            raise InvalidInput.field("cycle", "a billing cycle changes from the next period, to a recurring cycle")
+        chosen = ChangePolicy.NEXT_PERIOD
     old_terms = await _terms(actor, subscription.product_id)
     new_terms = old_terms if product_id in (None, subscription.product_id) else await _terms(actor, product_id)
     if new_terms.id != old_terms.id and (new_terms.addon_of != old_terms.addon_of
-                                         or subscription.cycle not in cycles_allowed(new_terms.kind)):
+                                         or new_cycle not in cycles_allowed(new_terms.kind)):
         raise InvalidInput.field("product_id", f"cannot switch from {old_terms.name} to {new_terms.name}")
     new_quantity = subscription.quantity if quantity is None else _quantity(quantity)
     by_id = {option.id: option.code for option, _prices in old_terms.options.values()}
@@ -297,10 +304,10 @@ async def preview_change(actor: Actor, registry: PluginRegistry, subscription_id
         old_items = items_of(old_terms, subscription.cycle, subscription.quantity, subscription.price_override,
                              subscription.options, today)
         override = subscription.price_override if new_terms.id == old_terms.id else None
-        new_items = items_of(new_terms, subscription.cycle, new_quantity, override, new_options, today)
+        new_items = items_of(new_terms, new_cycle, new_quantity, override, new_options, today)
     except CatalogError as exc:
-        raise InvalidInput.field("product_id", str(exc)) from None
-    kind = classify(old_items, new_items, tenant.currency)
+        raise InvalidInput.field("cycle" if new_cycle != subscription.cycle else "product_id", str(exc)) from None
+    kind = classify(old_items, new_items, tenant.currency, subscription.cycle.months, new_cycle.months)
     full = _full_period(subscription)
     if chosen is ChangePolicy.NEXT_PERIOD:
         lines: tuple[PricedChange, ...] = ()
@@ -314,7 +321,7 @@ async def preview_change(actor: Actor, registry: PluginRegistry, subscription_id
                       for line in raw)
         effective_on = today
     return ChangePreview(subscription, kind, chosen, today, effective_on, lines, new_terms.id, new_quantity,
-                         new_options)
+                         new_options, new_cycle)
 
 
 async def _pricer(actor: Actor, hooks, context, subscription: SubscriptionRecord, product_id: int, on: date):
@@ -346,6 +353,7 @@ async def apply_change(actor: Actor, registry: PluginRegistry, subscription_id: 
     preview = await preview_change(actor, registry, subscription_id, **change)
     subscription = preview.subscription
     details = {"kind": preview.kind.value, "policy": preview.policy.value, "product_id": preview.new_product_id,
+               "cycle": preview.new_cycle.value,
                "quantity": str(preview.new_quantity), "options": {str(k): v for k, v in preview.new_options.items()},
                "lines": [l.public() for l in preview.lines], "total": str(preview.total.amount)}
     async with atomic():
@@ -428,6 +436,23 @@ async def cancel(actor: Actor, registry: PluginRegistry, subscription_id: int, *
                                       reason=reason)
         after = await get(actor, subscription_id)
         await audit.record(actor, "subscription.cancel", "subscription", subscription_id, before.public(),
+                           after.public())
+    return after
+
+
+async def set_suspend_override(actor: Actor, subscription_id: int, until: date | None,
+                               reason: str = "") -> SubscriptionRecord:
+    """«Не приостанавливать до»: no automatic suspension of this subscription before ``until``
+    (None lifts it)."""
+    actor.require(MANAGE_BILLING)
+    async with atomic():
+        before = await get(actor, subscription_id)
+        await subs_q.update(actor.tenant_id, subscription_id, suspend_override_until=until)
+        await subs_q.insert_event(actor.tenant_id, subscription_id, business_date=await _today(actor),
+                                  actor_label=actor.label, kind="suspend_override", reason=reason,
+                                  details={"until": until.isoformat() if until else None})
+        after = await get(actor, subscription_id)
+        await audit.record(actor, "subscription.suspend_override", "subscription", subscription_id, before.public(),
                            after.public())
     return after
 

@@ -11,6 +11,7 @@ from core.db.queries.tenants import TenantRecord
 from core.db.transaction import atomic
 from core.domain.clock import REAL, SIMULATED, TenantClock
 from core.domain.roles import MANAGE_TENANT
+from core.domain.rules import BillingRules, RuleError
 from core.services import audit
 from core.services.actor import Actor
 from core.services.errors import Conflict, InvalidInput, NotFound
@@ -28,6 +29,7 @@ def public(tenant: TenantRecord) -> dict:
         "timezone": tenant.timezone,
         "currency": tenant.currency,
         "language": tenant.language,
+        "rules": BillingRules.from_settings(tenant.settings).public(),
         "clock": {"mode": tenant.clock_mode, "now": clock.now().isoformat(), "today": clock.today().isoformat()},
     }
 
@@ -68,7 +70,7 @@ async def create(*, slug: str, name: str, timezone: str = "Europe/Moscow", curre
 
 def public_settings(tenant: TenantRecord) -> dict:
     return {"name": tenant.name, "timezone": tenant.timezone, "currency": tenant.currency,
-            "language": tenant.language}
+            "language": tenant.language, "rules": BillingRules.from_settings(tenant.settings).public()}
 
 
 async def get(tenant_id: int) -> TenantRecord:
@@ -90,13 +92,19 @@ async def all_tenants() -> list[TenantRecord]:
 
 
 async def update_settings(actor: Actor, *, name: str | None = None, timezone: str | None = None,
-                          language: str | None = None) -> TenantRecord:
-    """Change the tenant's name, time zone or language. The currency is fixed once accounts exist."""
+                          language: str | None = None, rules: dict | None = None) -> TenantRecord:
+    """Change the tenant's name, time zone, language or business rules. The currency is fixed."""
     actor.require(MANAGE_TENANT)
     _check(name=name, timezone=timezone, language=language)
     changes = {k: v for k, v in {"name": name, "timezone": timezone, "language": language}.items() if v is not None}
     async with atomic():
         before = await get(actor.tenant_id)
+        if rules:
+            try:
+                new_rules = BillingRules.from_settings(before.settings).with_changes(rules)
+            except RuleError as exc:
+                raise InvalidInput.field(f"rules.{exc.field}", str(exc)) from None
+            changes["settings"] = before.settings | {"rules": new_rules.public()}
         after = await tenants_q.update(actor.tenant_id, **changes) if changes else before
         await audit.record(actor, "tenant.update", "tenant", actor.tenant_id, public_settings(before),
                            public_settings(after))

@@ -115,9 +115,7 @@ async def test_a_second_subscription_to_the_same_product_is_refused(make_tenant)
     with pytest.raises(Conflict, match=f"already has subscription {first.id}.*change its quantity"):
         await subscriptions.create(tenant.actor, client_id=client.id, product_id=vps, cycle="monthly")
     assert await Subscription.count().where(Subscription.tenant == tenant.id) == 1
-    from core.db.queries import tenants as tenants_q
-
-    await tenants_q.update(tenant.id, settings={"allow_duplicate_products": True})
+    await tenants.update_settings(tenant.actor, rules={"allow_duplicate_products": True})
     await subscriptions.create(tenant.actor, client_id=client.id, product_id=vps, cycle="monthly")
     assert await Subscription.count().where(Subscription.tenant == tenant.id) == 2
 
@@ -255,3 +253,34 @@ async def test_merge_moves_subscriptions_and_settles_accounts(make_tenant, plugi
     assert [(r.entry.kind.value, r.entry.signed.amount) for r in rows][-1] == ("transfer_out", Decimal("-700.00"))
     for account_id in (old_account.id, both_account.id):
         assert await ledger.balance_matches_entries(tenant.id, account_id)
+
+
+async def test_cycle_change_waits_for_the_next_period_and_rules_are_tenant_settings(
+        client, make_tenant, api_headers, plugin_registry):
+    tenant = await make_tenant()
+    headers = await api_headers(tenant)
+    vps = await product(tenant, "VPS", {"monthly": "1000", "annual": "10000"})
+    owner = await customer(tenant)
+    await on_day(tenant, date(2026, 3, 1))
+    sub = await subscriptions.create(tenant.actor, client_id=owner.id, product_id=vps, cycle="monthly")
+    await subscriptions.change_status(tenant.actor, sub.id, "active")
+    with pytest.raises(InvalidInput, match="next period"):
+        await subscriptions.preview_change(tenant.actor, plugin_registry, sub.id, cycle="annual", policy="at_once")
+    annual = await subscriptions.apply_change(tenant.actor, plugin_registry, sub.id, cycle="annual")
+    # 10000 a year is 833.33 a month, cheaper than 1000: a downgrade, scheduled for 1 April
+    assert (annual.kind.value, annual.policy.value, annual.effective_on) == ("downgrade", "next_period",
+                                                                              date(2026, 4, 1))
+    assert (await subscriptions.get(tenant.actor, sub.id)).cycle.value == "monthly"
+
+    rules = await client.patch("/api/v1/tenant", headers=headers, json={"rules": {"plan_change_policy": "next_period"}})
+    assert rules.json()["rules"] == {"allow_duplicate_products": False, "plan_change_policy": "next_period"}
+    by_rule = await subscriptions.preview_change(tenant.actor, plugin_registry, sub.id, quantity="2")
+    assert by_rule.policy.value == "next_period" and by_rule.lines == ()
+    with pytest.raises(InvalidInput) as error:
+        await tenants.update_settings(tenant.actor, rules={"blocking": "never"})
+    assert error.value.fields[0]["field"] == "rules.blocking"
+
+    held = await client.post(f"/api/v1/subscriptions/{sub.id}/suspend-override", headers=headers,
+                             json={"until": "2026-06-30", "reason": "гарантийное письмо"})
+    assert held.json()["suspend_override_until"] == "2026-06-30"
+    assert (await subscriptions.history(tenant.actor, sub.id))[-1]["kind"] == "suspend_override"

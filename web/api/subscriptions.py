@@ -55,8 +55,14 @@ class ChangeIn(BaseModel):
     product_id: int | None = None
     quantity: str | None = None
     options: dict[str, int] | None = None
+    cycle: str | None = Field(default=None, description="A new billing cycle (takes effect from the next period).")
     policy: Literal["at_once", "next_period"] | None = Field(
         default=None, description="Default: the tenant's policy (at once with daily proration).")
+
+
+class SuspendOverrideIn(BaseModel):
+    until: dt.date | None = Field(description="«Не приостанавливать до»; null lifts it.")
+    reason: str = ""
 
 
 class CancelIn(BaseModel):
@@ -101,6 +107,11 @@ class SubscriptionsController(Controller):
         applied = await subscriptions.apply_change(actor, registry, subscription_id,
                                                    **data.model_dump(exclude_none=True))
         return applied.public()
+
+    @post("/{subscription_id:int}/suspend-override", status_code=HTTP_200_OK,
+          summary="Do not suspend automatically before a date")
+    async def suspend_override(self, actor: Actor, subscription_id: int, data: SuspendOverrideIn) -> SubscriptionOut:
+        return _out(await subscriptions.set_suspend_override(actor, subscription_id, data.until, data.reason))
 
     @post("/{subscription_id:int}/cancel", status_code=HTTP_200_OK,
           summary="Cancel at once (prorated credit) or at the end of the period")

@@ -18,13 +18,22 @@ class TenantOut(BaseModel):
     timezone: str
     currency: str
     language: str
+    rules: dict
     clock: dict
+
+
+class RulesPatch(BaseModel):
+    allow_duplicate_products: bool | None = Field(
+        default=None, description="Allow a second subscription of a client to the same product.")
+    plan_change_policy: Literal["at_once", "next_period"] | None = Field(
+        default=None, description="Plan changes at once with daily proration, or from the next period.")
 
 
 class TenantPatch(BaseModel):
     name: str | None = None
     timezone: str | None = None
     language: Literal["ru", "en"] | None = None
+    rules: RulesPatch | None = None
 
 
 class ClockIn(BaseModel):
@@ -70,7 +79,8 @@ class TenantController(Controller):
 
     @patch("/", summary="Change the tenant's name, time zone or language")
     async def update(self, actor: Actor, data: TenantPatch) -> TenantOut:
-        tenant = await tenants.update_settings(actor, **data.model_dump(exclude_none=True))
+        changes = data.model_dump(exclude_none=True)
+        tenant = await tenants.update_settings(actor, **changes)
         return TenantOut(**tenants.public(tenant))
 
 
