@@ -11,7 +11,16 @@ from core.db.queries import ledger as ledger_q
 from core.db.queries import tenants as tenants_q
 from core.db.queries.ledger import AccountRecord, AdjustmentRecord
 from core.db.transaction import atomic
-from core.domain.ledger import Adjustment, AdjustmentState, Entry, LedgerError, Statement, statement, transfer
+from core.domain.ledger import (
+    Adjustment,
+    AdjustmentState,
+    Entry,
+    LedgerError,
+    Statement,
+    available_to_spend,
+    statement,
+    transfer,
+)
 from core.domain.money import Money, MoneyError
 from core.domain.roles import MANAGE_BILLING, MANAGE_FINANCE
 from core.services import audit, clients, tenants
@@ -28,6 +37,27 @@ async def account(actor: Actor, account_id: int) -> AccountRecord:
     if found is None:
         raise NotFound("account", account_id)
     return found
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """An account with what its client may still spend: the balance plus the client's credit
+    limit (postpaid clients), when the account is in the client's currency."""
+
+    account: AccountRecord
+    credit_limit: Money
+    available: Money
+
+    def public(self) -> dict:
+        return self.account.public() | {"credit_limit": str(self.credit_limit.amount),
+                                        "available": str(self.available.amount)}
+
+
+async def account_view(actor: Actor, account_id: int) -> AccountView:
+    found = await account(actor, account_id)
+    client = await clients.get(actor, found.client_id)
+    limit = Money.from_minor(client.credit_limit_minor if client.currency == found.currency else 0, found.currency)
+    return AccountView(found, limit, available_to_spend(found.balance, limit))
 
 
 async def accounts_of(actor: Actor, client_id: int) -> list[AccountRecord]:

@@ -36,6 +36,10 @@ async def test_balance_statement_and_entries(client, make_tenant, api_headers):
 
     shown = (await client.get(f"/api/v1/accounts/{account.id}", headers=headers)).json()
     assert Decimal(shown["balance"]) == Decimal("4843.66")  # 10000 - 4800 - 344 - 12.34
+    assert (Decimal(shown["credit_limit"]), Decimal(shown["available"])) == (Decimal("0.00"), Decimal("4843.66"))
+    await client.patch(f"/api/v1/clients/{owner.id}", headers=headers, json={"credit_limit": "5000.00"})
+    shown = (await client.get(f"/api/v1/accounts/{account.id}", headers=headers)).json()
+    assert (Decimal(shown["credit_limit"]), Decimal(shown["available"])) == (Decimal("5000.00"), Decimal("9843.66"))
     statement = (await client.get(f"/api/v1/accounts/{account.id}/statement", headers=headers,
                                   params={"start": "2026-03-01", "end": "2026-03-31"})).json()
     assert (Decimal(statement["opening"]), Decimal(statement["debits"]), Decimal(statement["closing"])) == (

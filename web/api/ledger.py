@@ -21,6 +21,11 @@ class AccountOut(BaseModel):
     balance: Decimal
 
 
+class AccountViewOut(AccountOut):
+    credit_limit: Decimal = Field(description="The client's credit limit (postpaid), in this currency.")
+    available: Decimal = Field(description="Balance plus credit limit: what the client may still spend.")
+
+
 class AccountIn(BaseModel):
     currency: str | None = Field(default=None, description="ISO 4217 code; the client's currency by default.")
 
@@ -81,9 +86,9 @@ class AccountsController(Controller):
     path = "/accounts/{account_id:int}"
     tags = ["ledger"]
 
-    @get("/", summary="One account with its balance")
-    async def show(self, actor: Actor, account_id: int) -> AccountOut:
-        return AccountOut(**(await ledger.account(actor, account_id)).public())
+    @get("/", summary="One account with its balance, credit limit and what is available")
+    async def show(self, actor: Actor, account_id: int) -> AccountViewOut:
+        return AccountViewOut(**(await ledger.account_view(actor, account_id)).public())
 
     @get("/entries", summary="Ledger entries, newest page in booking order")
     async def entries(self, actor: Actor, account_id: int, limit: int = Parameter(default=100, ge=1, le=500),
