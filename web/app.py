@@ -23,6 +23,7 @@ from core.settings import Settings, get_settings
 from web.api import api_router
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import install_template_globals
+from web.idempotency import idempotency_middleware
 from web.plugin_routes import plugin_routers
 from web.ui import ui_router
 
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, registry: PluginRegistry | None
             create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[idempotency_middleware],
         template_config=template_config,
         lifespan=[database_pool],
         state=State({"settings": settings, "registry": registry}),

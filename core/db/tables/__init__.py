@@ -18,11 +18,19 @@ from core.db.tables.catalog import ConfigurableOption, OptionPrice, Product, Pro
 from core.db.tables.ledger import Account, Adjustment, LedgerEntry
 from core.db.tables.pricing import Discount
 from core.db.tables.subscriptions import ScheduledChange, Subscription, SubscriptionEvent, SubscriptionOption
-from core.db.tables.platform import ApiKey, AuditEvent, PluginSetting, Tenant, User, UserSession
+from core.db.tables.platform import (
+    ApiKey,
+    AuditEvent,
+    IdempotentRequest,
+    PluginSetting,
+    Tenant,
+    User,
+    UserSession,
+)
 
 __all__ = [
     "Account", "Adjustment", "Discount", "ConfigurableOption", "LedgerEntry", "OptionPrice", "Product", "ProductGroup",
     "ProductPrice", "ScheduledChange", "Subscription", "SubscriptionEvent", "SubscriptionOption",
-    "ApiKey", "AuditEvent", "Client", "ClientContact", "ClientFieldValue", "ClientGroup", "ClientNote",
+    "ApiKey", "AuditEvent", "IdempotentRequest", "Client", "ClientContact", "ClientFieldValue", "ClientGroup", "ClientNote",
     "CustomField", "PluginSetting", "SellerEntity", "Tenant", "User", "UserSession",
 ]

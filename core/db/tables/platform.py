@@ -93,3 +93,18 @@ class PluginSetting(Table):
     config = JSON(default="{}")
     updated_at = Timestamptz(default=TimestamptzNow())
     # unique index plugin_setting_tenant_plugin (tenant, plugin_id)
+
+
+class IdempotentRequest(Table):
+    """An API POST made with an ``Idempotency-Key``: its fingerprint and, once done, its
+    answer, replayed when the same key comes again."""
+
+    tenant = ForeignKey(Tenant, on_delete=OnDelete.restrict, null=False, index=True)
+    key = Varchar(length=255)
+    request_hash = Varchar(length=64)
+    state = Varchar(length=16, default="started")
+    status_code = Integer(null=True, default=None)
+    content_type = Varchar(length=255, default="")
+    body = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    # unique index idempotent_request_tenant_key (tenant, key)
