@@ -85,7 +85,8 @@ def migrate_command(verbose: bool) -> None:
 @cli.command()
 @run
 async def demo() -> None:
-    """Create the demo tenant with its owner (does nothing if it exists)."""
+    """Create the demo tenant with its owner and sample data (does nothing if it exists)."""
+    from core.services import demo as demo_data
     from core.services import tenants, users
     from core.services.actor import Actor
     from core.settings import get_settings
@@ -96,7 +97,8 @@ async def demo() -> None:
         tenant = await tenants.create(slug=DEMO_SLUG, name="ООО «Демо Хостинг»", timezone=get_settings().timezone)
         await users.create(Actor.cli(tenant.id), email=DEMO_EMAIL, password=DEMO_PASSWORD, role="owner",
                            name="Демо Администратор")
-        click.echo("Created the demo tenant.")
+        await demo_data.seed(Actor.cli(tenant.id))
+        click.echo("Created the demo tenant with sample clients, products and subscriptions.")
     click.echo(f"Demo login: organisation {DEMO_SLUG}, e-mail {DEMO_EMAIL}, password {DEMO_PASSWORD}")
 
 
