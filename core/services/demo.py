@@ -3,7 +3,7 @@ cloud provider, clients and their subscriptions, all made through the services."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from core.domain.ledger import Entry, EntryKind
 from core.domain.money import Money

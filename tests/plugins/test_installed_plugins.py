@@ -27,3 +27,13 @@ def test_unsaved_settings_show_no_secret(plugin_id):
     assert shown["secrets_set"] == []
     assert all(shown["values"][name] is None for name in secret_fields(meta.config_model))
 
+
+
+@pytest.mark.parametrize(("plugin_id", "distribution"), [
+    ("robokassa", "saldo-robokassa"), ("yandex_kassa", "saldo-yandex-kassa"), ("onec_export", "saldo-onec-export"),
+    ("whmcs_import", "saldo-whmcs-import"), ("credit_control", "saldo-credit-control"),
+])
+def test_named_plugins_come_from_their_own_distributions(plugin_id, distribution):
+    meta = REGISTRY.meta(plugin_id)
+    assert (meta.level, meta.config_model is not None) == ("tenant", True)
+    assert REGISTRY.distribution(plugin_id) == f"{distribution} {meta.version}"

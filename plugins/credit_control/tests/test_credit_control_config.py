@@ -3,22 +3,8 @@ from decimal import Decimal
 import pytest
 
 from core.plugins.config import PluginConfigError, load_config, validate_config
-from core.plugins.manager import PluginRegistry
 
-from saldo_credit_control.config import CreditControlConfig
 from saldo_credit_control.plugin import plugin_meta
-
-
-def test_metadata():
-    assert plugin_meta.id == "credit_control"
-    assert plugin_meta.level == "tenant"
-    assert plugin_meta.config_model is CreditControlConfig
-
-
-def test_registered_from_its_entry_point():
-    registry = PluginRegistry.build()
-    assert registry.meta("credit_control") is plugin_meta
-    assert registry.distribution("credit_control") == f"saldo-credit-control {plugin_meta.version}"
 
 
 def test_defaults_charge_no_late_fee():

@@ -1,22 +1,9 @@
 import pytest
 
 from core.plugins.config import PluginConfigError, config_schema, load_config, validate_config
-from core.plugins.manager import PluginRegistry
 
-from saldo_onec_export.config import ExportKind, FormatVersion, OneCExportConfig
+from saldo_onec_export.config import ExportKind, FormatVersion
 from saldo_onec_export.plugin import plugin_meta
-
-
-def test_metadata():
-    assert plugin_meta.id == "onec_export"
-    assert plugin_meta.level == "tenant"
-    assert plugin_meta.config_model is OneCExportConfig
-
-
-def test_registered_from_its_entry_point():
-    registry = PluginRegistry.build()
-    assert registry.meta("onec_export") is plugin_meta
-    assert registry.distribution("onec_export") == f"saldo-onec-export {plugin_meta.version}"
 
 
 def test_defaults_export_everything_as_1_17():

@@ -1,9 +1,8 @@
 import pytest
 
 from core.plugins.config import PluginConfigError, load_config, public_config, validate_config
-from core.plugins.manager import PluginRegistry
 
-from saldo_robokassa.config import HashAlgorithm, RobokassaConfig
+from saldo_robokassa.config import HashAlgorithm
 from saldo_robokassa.plugin import plugin_meta
 
 VALID = {"merchant_login": "demo", "password1": "password_1", "password2": "password_2"}
@@ -11,19 +10,6 @@ VALID = {"merchant_login": "demo", "password1": "password_1", "password2": "pass
 
 def fields(excinfo) -> set[str]:
     return {error["field"] for error in excinfo.value.errors}
-
-
-def test_metadata():
-    assert plugin_meta.id == "robokassa"
-    assert plugin_meta.level == "tenant"
-    assert plugin_meta.config_model is RobokassaConfig
-    assert not plugin_meta.essential and not plugin_meta.default_enabled
-
-
-def test_registered_from_its_entry_point():
-    registry = PluginRegistry.build()
-    assert registry.meta("robokassa") is plugin_meta
-    assert registry.distribution("robokassa") == f"saldo-robokassa {plugin_meta.version}"
 
 
 def test_valid_settings_round_trip_with_secrets_hidden():

@@ -1,24 +1,10 @@
 import pytest
 
 from core.plugins.config import PluginConfigError, load_config, public_config, validate_config
-from core.plugins.manager import PluginRegistry
 
-from saldo_whmcs_import.config import WhmcsImportConfig
 from saldo_whmcs_import.plugin import plugin_meta
 
 URL = "mysql://reader:s3cret@db.example:3306/whmcs"
-
-
-def test_metadata():
-    assert plugin_meta.id == "whmcs_import"
-    assert plugin_meta.level == "tenant"
-    assert plugin_meta.config_model is WhmcsImportConfig
-
-
-def test_registered_from_its_entry_point():
-    registry = PluginRegistry.build()
-    assert registry.meta("whmcs_import") is plugin_meta
-    assert registry.distribution("whmcs_import") == f"saldo-whmcs-import {plugin_meta.version}"
 
 
 def test_database_url_is_a_write_only_secret():

@@ -3,9 +3,8 @@ from ipaddress import ip_address
 import pytest
 
 from core.plugins.config import PluginConfigError, load_config, public_config, validate_config
-from core.plugins.manager import PluginRegistry
 
-from saldo_yandex_kassa.config import YOOKASSA_NETWORKS, YooKassaConfig
+from saldo_yandex_kassa.config import YOOKASSA_NETWORKS
 from saldo_yandex_kassa.plugin import plugin_meta
 
 VALID = {"shop_id": "123456", "secret_key": "test_secret"}
@@ -13,18 +12,6 @@ VALID = {"shop_id": "123456", "secret_key": "test_secret"}
 
 def fields(excinfo) -> set[str]:
     return {error["field"] for error in excinfo.value.errors}
-
-
-def test_metadata():
-    assert plugin_meta.id == "yandex_kassa"
-    assert plugin_meta.level == "tenant"
-    assert plugin_meta.config_model is YooKassaConfig
-
-
-def test_registered_from_its_entry_point():
-    registry = PluginRegistry.build()
-    assert registry.meta("yandex_kassa") is plugin_meta
-    assert registry.distribution("yandex_kassa") == f"saldo-yandex-kassa {plugin_meta.version}"
 
 
 def test_default_networks_are_yookassas_and_secret_key_is_hidden():
