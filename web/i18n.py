@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import pass_context
 
+from web.i18n_billing import BILLING_MESSAGES, EN_BILLING, RU_BILLING
+
 LANGUAGES = ("ru", "en")
 LANG_COOKIE = "saldo_lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -1050,6 +1052,12 @@ SERVICE_MESSAGES: tuple[tuple[str, str], ...] = (
     ("cannot move yet", "err.merge_left"),
 )
 
+# The billing pages' texts and messages (catalog, subscriptions, accounts, import) live in their
+# own module; their messages are tried first, being specific to those pages.
+RU.update(RU_BILLING)
+EN.update(EN_BILLING)
+SERVICE_MESSAGES = BILLING_MESSAGES + SERVICE_MESSAGES
+
 
 def translate(lang: str, key: str, **values: object) -> str:
     """The text of ``key`` in ``lang`` (falling back to Russian, then to the key itself)."""
@@ -1171,3 +1179,6 @@ def install_template_globals(engine) -> None:
     env.filters["datetime"] = _datetime
     env.filters["date"] = _date
     env.filters["pretty_json"] = _pretty_json
+    from web.formats import install_number_filters
+
+    install_number_filters(env)

@@ -130,6 +130,10 @@ class PluginRegistry:
         if not isinstance(meta, PluginMeta):
             raise PluginMetaError(f"{origin} has no plugin_meta (a core.plugins.meta.PluginMeta)")
         meta.check_core()
+        try:
+            hash(plugin)
+        except TypeError:
+            raise PluginMetaError(f"{origin} is not hashable: register a module or a class instance") from None
         if meta.id in self._metas:
             raise PluginMetaError(f"plugin id {meta.id!r} of {origin} is already used by {self._origins[meta.id]}")
         self._pm.register(plugin, name=meta.id)

@@ -274,6 +274,7 @@ async def preview_change(actor: Actor, registry: PluginRegistry, subscription_id
     """What a change of plan, quantity, options or billing cycle would charge and credit,
     exactly as applying it would post them. Nothing is changed. A cycle change always takes
     effect from the next period (the paid period is not re-cut)."""
+    actor.require(MANAGE_BILLING)
     subscription = await get(actor, subscription_id)
     if Status(subscription.status) not in (Status.ACTIVE, Status.GRACED) or subscription.period is None:
         raise Conflict(f"subscription {subscription_id} is {subscription.status}; only an active one can change",

@@ -171,3 +171,14 @@ def test_tracing_logs_exceptions(caplog, tenant_context):
     with caplog.at_level(logging.INFO, logger="saldo.plugins.trace"), pytest.raises(ValueError):
         registry.for_tenant({"sample"}).hook.saldo_price_base(tenant=tenant_context(), charge=Charge("X", Decimal(1)))
     assert "saldo_price_base raised ValueError('no price list')" in caplog.text
+
+
+def test_an_unhashable_plugin_is_refused_at_registration(plugin_registry):
+    from types import SimpleNamespace
+
+    from core.plugins.meta import PluginMeta, PluginMetaError
+
+    plugin = SimpleNamespace(plugin_meta=PluginMeta(id="loose", name="Loose", version="1", description="x"))
+    with pytest.raises(PluginMetaError, match="not hashable"):
+        plugin_registry.register(plugin)
+    assert "loose" not in plugin_registry.metas

@@ -284,3 +284,16 @@ async def test_cycle_change_waits_for_the_next_period_and_rules_are_tenant_setti
                              json={"until": "2026-06-30", "reason": "гарантийное письмо"})
     assert held.json()["suspend_override_until"] == "2026-06-30"
     assert (await subscriptions.history(tenant.actor, sub.id))[-1]["kind"] == "suspend_override"
+
+
+async def test_a_viewer_cannot_preview_a_change(make_tenant, plugin_registry):
+    from core.services.errors import Forbidden
+    from core.services.actor import Actor
+
+    tenant = await make_tenant()
+    vps = await product(tenant, "VPS", {"monthly": "1000"})
+    sub = await subscriptions.create(tenant.actor, client_id=(await customer(tenant)).id, product_id=vps,
+                                     cycle="monthly")
+    viewer = Actor(tenant_id=tenant.id, kind="user", role="viewer", id=0, label="viewer")
+    with pytest.raises(Forbidden):
+        await subscriptions.preview_change(viewer, plugin_registry, sub.id, quantity="2")

@@ -7,7 +7,6 @@ import os
 import socket
 import threading
 import time
-from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -31,9 +30,12 @@ class ShopConfig(BaseModel):
     test_mode: bool = True
 
 
-SHOP = SimpleNamespace(plugin_meta=PluginMeta(id="ui_browser_shop", name="Тестовая касса", version="1.0",
-                                              description="Платёжный плагин для проверки интерфейса.",
-                                              config_model=ShopConfig))
+class _Shop:
+    plugin_meta = PluginMeta(id="ui_browser_shop", name="Тестовая касса", version="1.0",
+                             description="Платёжный плагин для проверки интерфейса.", config_model=ShopConfig)
+
+
+SHOP = _Shop()
 
 
 class LiveServer:

@@ -9,12 +9,18 @@ from litestar import Router
 
 from web.deps import AUTHENTICATED
 from web.ui.access import ApiKeysPages, UsersPages
+from web.ui.accounts import AccountPages, AdjustmentPages, ClientAccountPages
+from web.ui.catalog import CatalogPages
+from web.ui.catalog_prices import CatalogPricesPages
 from web.ui.client_details import ClientDetailsPages
 from web.ui.client_setup import ClientSetupPages
 from web.ui.clients import ClientsPages
+from web.ui.imports import ImportPages
+from web.ui.plan_change import PlanChangePages
 from web.ui.plugins import PluginsPages
 from web.ui.sellers import SellersPages
 from web.ui.session import SessionPages
+from web.ui.subscriptions import SubscriptionOrderPages, SubscriptionPages
 from web.ui.tenant import DashboardPages, SettingsPages
 
 ui_router = Router(
@@ -22,7 +28,10 @@ ui_router = Router(
     route_handlers=[
         SessionPages,
         Router(path="/", route_handlers=[DashboardPages, UsersPages, ApiKeysPages, PluginsPages, SettingsPages,
-                                         ClientsPages, ClientDetailsPages, ClientSetupPages, SellersPages],
+                                         ClientsPages, ClientDetailsPages, ClientSetupPages, SellersPages,
+                                         CatalogPages, CatalogPricesPages, SubscriptionOrderPages, SubscriptionPages,
+                                         PlanChangePages, ClientAccountPages, AccountPages, AdjustmentPages,
+                                         ImportPages],
                dependencies=AUTHENTICATED),
     ],
     include_in_schema=False,

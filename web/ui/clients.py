@@ -16,6 +16,7 @@ from core.domain.roles import MANAGE_BILLING
 from core.services import client_details, client_groups, client_merge, clients, custom_fields, sellers, users
 from core.services.errors import Conflict, InvalidInput, NotFound
 from web.principal import Principal
+from web.ui.client_billing import client_billing
 from web.ui.render import field_errors, form_data, page, redirect
 
 PAGE_SIZE = 50
@@ -72,8 +73,8 @@ def submitted(form: dict, fields: list[dict]) -> tuple[dict, dict]:
 
 async def client_page(request: Request, principal: Principal, client_id: int, *, status_code: int = 200,
                       errors: dict | None = None, values: dict | None = None, section: str = "") -> Template:
-    """The client card; ``section`` (profile, note, contact, merge) names the form whose ``errors``
-    and submitted ``values`` are shown again."""
+    """The client card; ``section`` (profile, note, contact, merge, account) names the form whose
+    ``errors`` and submitted ``values`` are shown again."""
     actor = principal.actor
     client = await clients.get(actor, client_id)
     options = await _options(principal)
@@ -89,6 +90,7 @@ async def client_page(request: Request, principal: Principal, client_id: int, *,
         note_errors=forms["note"][0], note_values=forms["note"][1],
         contact_errors=forms["contact"][0], contact_values=forms["contact"][1],
         merge_errors=forms["merge"][0], merge_values=forms["merge"][1], **options,
+        **await client_billing(principal, client_id, section=section, errors=errors, values=values),
     )
 
 

@@ -38,6 +38,11 @@ DONE_MESSAGES = frozenset({
     "clients.note_deleted", "clients.contact_added", "clients.contact_deleted", "sellers.created", "sellers.saved",
     "sellers.default_done", "client_settings.group_added", "client_settings.group_deleted",
     "client_settings.field_added", "client_settings.field_saved", "client_settings.field_deleted",
+    "catalog.group_added", "catalog.group_saved", "catalog.product_created", "catalog.product_saved",
+    "catalog.price_added", "catalog.option_created", "catalog.option_saved", "subscriptions.created",
+    "subscriptions.status_changed", "subscriptions.changed", "subscriptions.change_scheduled",
+    "subscriptions.cancelled", "subscriptions.suspend_saved", "accounts.opened", "accounts.adjustment_added",
+    "accounts.adjustment_confirmed", "accounts.adjustment_cancelled",
 })
 
 
