@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import pass_context
 
 from web.i18n_billing import BILLING_MESSAGES, EN_BILLING, RU_BILLING
+from web.i18n_pricing import EN_PRICING, RU_PRICING
 
 LANGUAGES = ("ru", "en")
 LANG_COOKIE = "saldo_lang"
@@ -1056,6 +1057,8 @@ SERVICE_MESSAGES: tuple[tuple[str, str], ...] = (
 # own module; their messages are tried first, being specific to those pages.
 RU.update(RU_BILLING)
 EN.update(EN_BILLING)
+RU.update(RU_PRICING)
+EN.update(EN_PRICING)
 SERVICE_MESSAGES = BILLING_MESSAGES + SERVICE_MESSAGES
 
 

@@ -18,6 +18,7 @@ from web.ui.clients import ClientsPages
 from web.ui.imports import ImportPages
 from web.ui.plan_change import PlanChangePages
 from web.ui.plugins import PluginsPages
+from web.ui.pricing import PricingPages
 from web.ui.sellers import SellersPages
 from web.ui.session import SessionPages
 from web.ui.subscriptions import SubscriptionOrderPages, SubscriptionPages
@@ -31,7 +32,7 @@ ui_router = Router(
                                          ClientsPages, ClientDetailsPages, ClientSetupPages, SellersPages,
                                          CatalogPages, CatalogPricesPages, SubscriptionOrderPages, SubscriptionPages,
                                          PlanChangePages, ClientAccountPages, AccountPages, AdjustmentPages,
-                                         ImportPages],
+                                         ImportPages, PricingPages],
                dependencies=AUTHENTICATED),
     ],
     include_in_schema=False,

@@ -42,7 +42,8 @@ DONE_MESSAGES = frozenset({
     "catalog.price_added", "catalog.option_created", "catalog.option_saved", "subscriptions.created",
     "subscriptions.status_changed", "subscriptions.changed", "subscriptions.change_scheduled",
     "subscriptions.cancelled", "subscriptions.suspend_saved", "accounts.opened", "accounts.adjustment_added",
-    "accounts.adjustment_confirmed", "accounts.adjustment_cancelled",
+    "accounts.adjustment_confirmed", "accounts.adjustment_cancelled", "pricing.discount_added",
+    "pricing.discount_saved", "pricing.rules_saved",
 })
 
 
