@@ -39,6 +39,12 @@ def build_tenant_context(
                          plugin_configs=dict(configs or {}))
 
 
+def declared_plugin(meta: PluginMeta, **hooks: Callable) -> object:
+    """A plugin object with ``plugin_meta`` and, as methods, the given hook implementations
+    (functions taking ``self``), for tests that need a plugin without writing a module."""
+    return type(f"Plugin_{meta.id}", (), {"plugin_meta": meta, **hooks})()
+
+
 @pytest.fixture
 def plugin_registry() -> PluginRegistry:
     """A plugin registry with the built-in plugins and no entry-point plugins."""

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, SecretStr
 
 from core.db.tables import PluginSetting
 from core.plugins.meta import PluginMeta
+from core.plugins.testing import declared_plugin
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -30,12 +31,8 @@ class ShopConfig(BaseModel):
     test_mode: bool = True
 
 
-class _Shop:
-    plugin_meta = PluginMeta(id="ui_browser_shop", name="Тестовая касса", version="1.0",
-                             description="Платёжный плагин для проверки интерфейса.", config_model=ShopConfig)
-
-
-SHOP = _Shop()
+SHOP = declared_plugin(PluginMeta(id="ui_browser_shop", name="Тестовая касса", version="1.0",
+                                  description="Платёжный плагин для проверки интерфейса.", config_model=ShopConfig))
 
 
 class LiveServer:

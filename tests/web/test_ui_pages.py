@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Literal
 
 import pytest
@@ -13,6 +12,7 @@ from pydantic import BaseModel, Field, SecretStr, model_validator
 
 from core.db.tables import ApiKey, AuditEvent, PluginSetting, Tenant, User
 from core.plugins.meta import PluginMeta
+from core.plugins.testing import declared_plugin
 from core.services import audit, users
 from core.settings import Settings
 
@@ -360,9 +360,8 @@ class ShopConfig(BaseModel):
     tax: str | None = None
 
 
-SHOP = SimpleNamespace(plugin_meta=PluginMeta(id="ui_test_shop", name="UI test shop", version="1.0",
-                                              description="A payment plugin for the UI tests.",
-                                              config_model=ShopConfig))
+SHOP = declared_plugin(PluginMeta(id="ui_test_shop", name="UI test shop", version="1.0",
+                                  description="A payment plugin for the UI tests.", config_model=ShopConfig))
 
 
 async def test_plugin_is_configured_through_its_generated_form(client, make_tenant, register_plugin):
@@ -430,10 +429,10 @@ class FancyConfig(BaseModel):
         return self
 
 
-FANCY = SimpleNamespace(plugin_meta=PluginMeta(id="ui_test_fancy", name="Fancy", version="1.0",
-                                               description="Choices, lists and decimals.", config_model=FancyConfig))
-PLAIN = SimpleNamespace(plugin_meta=PluginMeta(id="ui_test_plain", name="Plain", version="1.0",
-                                               description="A plugin without settings."))
+FANCY = declared_plugin(PluginMeta(id="ui_test_fancy", name="Fancy", version="1.0",
+                                   description="Choices, lists and decimals.", config_model=FancyConfig))
+PLAIN = declared_plugin(PluginMeta(id="ui_test_plain", name="Plain", version="1.0",
+                                   description="A plugin without settings."))
 
 
 
