@@ -55,6 +55,7 @@ async def login(tenant_slug: str, email: str, password: str, hours: int) -> Logi
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = utc_now()
     async with atomic():
+        await sessions_q.delete_expired(now)
         await sessions_q.insert(token_hash=token_hash(token), tenant_id=user.tenant_id, user_id=user.id,
                                 csrf_token=csrf, expires_at=now + timedelta(hours=hours))
         await users_q.update(user.tenant_id, user.id, last_login_at=now)

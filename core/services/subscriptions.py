@@ -458,6 +458,19 @@ async def set_suspend_override(actor: Actor, subscription_id: int, until: date |
     return after
 
 
+async def of_client(actor: Actor, client_id: int) -> list[SubscriptionRecord]:
+    """The client's subscriptions, oldest first (cancelled ones too)."""
+    await clients.get(actor, client_id)
+    found = [await subs_q.get(actor.tenant_id, i) for i in await subs_q.ids_of_client(actor.tenant_id, client_id)]
+    return [s for s in found if s is not None]
+
+
+async def scheduled(actor: Actor, subscription_id: int) -> list[dict]:
+    """Plan changes waiting for the first day of the next period: ``{id, effective_on, change}``."""
+    await get(actor, subscription_id)
+    return await subs_q.scheduled(actor.tenant_id, subscription_id)
+
+
 async def history(actor: Actor, subscription_id: int) -> list[dict]:
     await get(actor, subscription_id)
     return await subs_q.events(actor.tenant_id, subscription_id)

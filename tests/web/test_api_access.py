@@ -142,3 +142,20 @@ async def test_login_refuses_wrong_password_inactive_user_and_unknown_tenant(mak
     await users.update(tenant.actor, other.id, is_active=False)
     assert await auth.login(tenant.slug, "gone@x.ru", "long enough pw", hours=1) is None
     assert await auth.login(tenant.slug, tenant.owner.email.upper(), tenant.password, hours=1) is not None
+
+
+async def test_expired_sessions_are_cleared_at_the_next_login(make_tenant):
+    from datetime import timedelta
+
+    from core.db.queries import sessions as sessions_q
+    from core.db.tables import UserSession
+    from core.domain.clock import utc_now
+    from core.services import auth
+
+    tenant = await make_tenant()
+    await sessions_q.insert(token_hash="0" * 64, tenant_id=tenant.id, user_id=tenant.owner.id, csrf_token="x",
+                            expires_at=utc_now() - timedelta(hours=1))
+    assert await auth.session_principal("stale") is None
+    await auth.login(tenant.slug, tenant.owner.email, tenant.password, hours=1)
+    assert not await UserSession.exists().where(UserSession.token_hash == "0" * 64)
+    assert await UserSession.count().where(UserSession.tenant == tenant.id) == 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.domain.catalog_checks import CYCLES
 from core.domain.roles import MANAGE_BILLING
 from core.domain.subscriptions import Status
-from core.services import catalog, ledger, subscription_lists
+from core.services import catalog, ledger, subscriptions
 from web.principal import Principal
 from web.ui.accounts import may_adjust
 
@@ -19,9 +19,9 @@ async def client_billing(principal: Principal, client_id: int, *, section: str =
     """The client card's billing context; ``section`` «account» shows the open-account form's
     ``errors`` and ``values`` again."""
     actor = principal.actor
-    subscriptions = await subscription_lists.of_client(actor, client_id)
+    owned = await subscriptions.of_client(actor, client_id)
     names = {}
-    for product_id in {s.product_id for s in subscriptions}:
+    for product_id in {s.product_id for s in owned}:
         names[product_id] = await catalog.get(actor, product_id)
     can_order = actor.can(MANAGE_BILLING)
     products = []
@@ -29,7 +29,7 @@ async def client_billing(principal: Principal, client_id: int, *, section: str =
         found, _ = await catalog.search(actor, active=True, limit=500)
         products = [(p.id, f"{p.name} ({p.code})") for p in found]
     return {
-        "accounts": await ledger.accounts_of(actor, client_id), "client_subscriptions": subscriptions,
+        "accounts": await ledger.accounts_of(actor, client_id), "client_subscriptions": owned,
         "subscription_products": names, "subscription_statuses": STATUSES, "cycles": CYCLES,
         "order_products": products, "can_order": can_order, "can_open_account": may_adjust(principal),
         "account_errors": (errors or {}) if section == "account" else {},

@@ -14,7 +14,7 @@ from core.domain.roles import MANAGE_BILLING
 from core.domain.rules import BillingRules
 from core.domain.subscriptions import TRANSITIONS, Status
 from core.plugins.manager import PluginRegistry
-from core.services import catalog, catalog_options, catalog_prices, clients, subscription_lists, subscriptions, tenants
+from core.services import catalog, catalog_options, catalog_prices, clients, subscriptions, tenants
 from core.services.errors import Conflict, InvalidInput
 from web.principal import Principal
 from web.ui.catalog import allowed_cycles, business_date, prices_by_cycle
@@ -56,7 +56,7 @@ async def _order_page(request: Request, principal: Principal, client_id: int, pr
         product = await catalog.get(actor, product_id)
         prices = prices_by_cycle(await catalog_prices.product_prices(actor, product.id), today)
         priced = {c["cycle"] for c in prices if c["current"]} | ({"free"} if product.kind == "free" else set())
-        parents = [s for s in await subscription_lists.of_client(actor, client.id)
+        parents = [s for s in await subscriptions.of_client(actor, client.id)
                    if product.addon_of and s.product_id == product.addon_of and s.status != Status.CANCELLED.value]
         context = {"product": product, "product_prices": prices,
                    "product_options": await catalog_options.options_of(actor, product.id),
@@ -85,7 +85,7 @@ async def subscription_page(request: Request, principal: Principal, subscription
     if product.id not in {p.id for p in switchable}:
         switchable.insert(0, product)
     tenant = await tenants.get(actor.tenant_id)
-    children = [s for s in await subscription_lists.of_client(actor, client.id) if s.parent_id == subscription.id]
+    children = [s for s in await subscriptions.of_client(actor, client.id) if s.parent_id == subscription.id]
     by_code = {o.code: subscription.options.get(o.id, 0) for o in options}
     change_default = {"product_id": str(product.id), "quantity": f"{subscription.quantity.normalize():f}",
                       "cycle": subscription.cycle.value,
@@ -97,7 +97,7 @@ async def subscription_page(request: Request, principal: Principal, subscription
         request, principal, "subscription.html", active="clients", status_code=status_code, subject=subscription,
         client=client, product=product, options=options, option_names={o.id: o for o in options},
         children=children, history=await subscriptions.history(actor, subscription.id),
-        scheduled=await subscription_lists.scheduled(actor, subscription.id),
+        scheduled=await subscriptions.scheduled(actor, subscription.id),
         statuses=STATUSES, next_statuses=next_statuses(subscription.status), cycles=CYCLES,
         change_kinds=[k.value for k in ChangeKind], policies=[p.value for p in ChangePolicy],
         can_edit=actor.can(MANAGE_BILLING), can_change=subscription.status in CHANGEABLE and subscription.period,
