@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from datetime import time
+
+import re
 
 PLAN_CHANGE_POLICIES = ("at_once", "next_period")
+DAY_CLOSE_MODES = ("sandbox", "auto", "confirm")
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 class RuleError(ValueError):
@@ -17,12 +22,23 @@ class RuleError(ValueError):
 class BillingRules:
     allow_duplicate_products: bool = False  # seed 001: «Продукты в списке дублироваться не должны»
     plan_change_policy: str = "at_once"  # at once with daily proration, or from the next period
+    day_close_mode: str = "auto"  # seed 002: «Песочница», «Полный автомат», «С подтверждением»
+    day_close_time: str = "04:00"  # tenant-local time at which yesterday is closed
 
     def __post_init__(self) -> None:
         if not isinstance(self.allow_duplicate_products, bool):
             raise RuleError("must be true or false", "allow_duplicate_products")
         if self.plan_change_policy not in PLAN_CHANGE_POLICIES:
             raise RuleError(f"must be one of {', '.join(PLAN_CHANGE_POLICIES)}", "plan_change_policy")
+        if self.day_close_mode not in DAY_CLOSE_MODES:
+            raise RuleError(f"must be one of {', '.join(DAY_CLOSE_MODES)}", "day_close_mode")
+        if not isinstance(self.day_close_time, str) or not _TIME.match(self.day_close_time):
+            raise RuleError("must be a time such as 04:00", "day_close_time")
+
+    @property
+    def close_at(self) -> time:
+        hours, minutes = self.day_close_time.split(":")
+        return time(int(hours), int(minutes))
 
     @classmethod
     def from_settings(cls, settings: dict) -> "BillingRules":

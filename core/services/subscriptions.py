@@ -13,10 +13,11 @@ from core.db.queries import tenants as tenants_q
 from core.db.queries.catalog import OptionRecord
 from core.db.queries.subscriptions import SubscriptionRecord
 from core.db.transaction import atomic
-from core.domain.catalog import CatalogError, PricePoint, ProductKind, cycles_allowed, price_on
+from core.domain.billing import activation, due_date
+from core.domain.catalog import CatalogError, PaymentModel, PricePoint, ProductKind, cycles_allowed, price_on
 from core.domain.ledger import Entry, EntryKind
 from core.domain.money import Money, MoneyError, exact
-from core.domain.periods import BillingCycle, Period, anchor_on_or_before, first_period, period_starting
+from core.domain.periods import BillingCycle, Period, anchor_on_or_before, first_period, period_starting, share_fraction
 from core.domain.plan_change import ChangeKind, ChangeLine, ChangePolicy, Item, change_lines, classify
 from core.domain.discounts import discount_adjustments
 from core.domain.pricing import PricingError, VatRate
@@ -49,6 +50,10 @@ class ProductTerms:
     vat_included: bool
     addon_of: int | None
     is_active: bool
+    payment_model: PaymentModel
+    seller_id: int | None
+    unit: str
+    unit_okei: str
     prices: list[PricePoint]
     options: dict[str, tuple[OptionRecord, list[PricePoint]]]
 
@@ -58,8 +63,14 @@ async def _terms(actor: Actor, product_id: int) -> ProductTerms:
         product, prices, options = await catalog.product_pricing(actor.tenant_id, product_id)
     except NotFound:
         raise InvalidInput.field("product_id", f"product {product_id} not found") from None
+    return terms_of(product, prices, options)
+
+
+def terms_of(product, prices: list[PricePoint], options) -> ProductTerms:
+    """The pricing view of a product from ``catalog.product_pricing``'s answer."""
     return ProductTerms(product.id, product.name, ProductKind(product.kind), VatRate(product.vat_rate),
-                        product.vat_included, product.addon_of, product.is_active, prices, options)
+                        product.vat_included, product.addon_of, product.is_active, PaymentModel(product.payment_model),
+                        product.seller_id, product.unit, product.unit_okei, prices, options)
 
 
 async def _today(actor: Actor) -> date:
@@ -188,6 +199,18 @@ async def _period_of(actor: Actor, subscription: SubscriptionRecord) -> tuple[Pe
     return first_period(subscription.start_date, subscription.cycle, subscription.billing_day)
 
 
+async def _activation(actor: Actor, subscription: SubscriptionRecord) -> dict:
+    """The first period and the date its charge falls due (the day close posts it)."""
+    terms = await _terms(actor, subscription.product_id)
+    today = await _today(actor)
+    if subscription.cycle.recurring:
+        period, _ = await _period_of(actor, subscription)
+        return {"period": period, "next_billing_date": due_date(period, terms.payment_model)}
+    _, due = activation(subscription.start_date, subscription.cycle, subscription.billing_day, terms.payment_model,
+                        today)
+    return {"next_billing_date": due}
+
+
 def _full_period(subscription: SubscriptionRecord) -> Period:
     anchor = anchor_on_or_before(subscription.period.start, subscription.billing_day)
     return period_starting(anchor, subscription.cycle, subscription.billing_day)
@@ -208,9 +231,8 @@ async def change_status(actor: Actor, subscription_id: int, status: str, reason:
         except TransitionError as exc:
             raise Conflict(str(exc), [{"field": "status", "message": str(exc)}]) from None
         values: dict = {"status": target.value}
-        if target is Status.ACTIVE and before.period is None and before.cycle.recurring:
-            period, _ = await _period_of(actor, before)
-            values |= {"period": period, "next_billing_date": period.start}
+        if Status(before.status) is Status.ORDERED and target in (Status.ACTIVE, Status.DELIVERED):
+            values |= await _activation(actor, before)
         await subs_q.update(actor.tenant_id, subscription_id, **values)
         await subs_q.insert_event(actor.tenant_id, subscription_id, business_date=await _today(actor),
                                   actor_label=actor.label, kind="status", from_status=before.status,
@@ -286,11 +308,14 @@ async def preview_change(actor: Actor, registry: PluginRegistry, subscription_id
     except ValueError:
         field = "cycle" if cycle and cycle not in {c.value for c in BillingCycle} else "policy"
         raise InvalidInput.field(field, "unknown value") from None
-    if new_cycle != subscription.cycle:
-        if policy == ChangePolicy.AT_ONCE.value or not new_cycle.recurring:
-            raise InvalidInput.field("cycle", "a billing cycle changes from the next period, to a recurring cycle")
-        chosen = ChangePolicy.NEXT_PERIOD
     old_terms = await _terms(actor, subscription.product_id)
+    if new_cycle != subscription.cycle or old_terms.payment_model is PaymentModel.POSTPAID:
+        why = ("a billing cycle changes" if new_cycle != subscription.cycle else "a postpaid subscription changes")
+        if policy == ChangePolicy.AT_ONCE.value or not new_cycle.recurring:
+            raise InvalidInput.field("cycle" if new_cycle != subscription.cycle else "policy",
+                                     f"{why} from the next period" + (", to a recurring cycle"
+                                                                      if not new_cycle.recurring else ""))
+        chosen = ChangePolicy.NEXT_PERIOD
     new_terms = old_terms if product_id in (None, subscription.product_id) else await _terms(actor, product_id)
     if new_terms.id != old_terms.id and (new_terms.addon_of != old_terms.addon_of
                                          or new_cycle not in cycles_allowed(new_terms.kind)):
@@ -424,7 +449,12 @@ async def cancel(actor: Actor, registry: PluginRegistry, subscription_id: int, *
                 hooks, context = await plugins.tenant_context(registry, actor.tenant_id)
                 items = items_of(terms, before.cycle, before.quantity, before.price_override, before.options, today)
                 full = _full_period(before)
-                raw = change_lines(items, [], Period(full.start, before.period.end), today, context.currency)
+                if terms.payment_model is PaymentModel.POSTPAID:  # the used days were not charged yet
+                    used = Period(before.period.start, today)
+                    raw = [ChangeLine(item.charge(share_fraction(used, full), context.currency, item.quantity), 1, used)
+                           for item in items if item.quantity]
+                else:
+                    raw = change_lines(items, [], Period(full.start, before.period.end), today, context.currency)
                 event_id = await subs_q.insert_event(actor.tenant_id, subscription_id, business_date=today,
                                                      actor_label=actor.label, kind="cancel_credit", reason=reason)
                 priced = await _pricer(actor, hooks, context, before, before.product_id, today)

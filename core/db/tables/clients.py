@@ -85,6 +85,7 @@ class Client(Table):
     no_late_fees = Boolean(default=False)  # Не штрафовать за просрочку
     no_overdue_notices = Boolean(default=False)  # Не отправлять уведомлений о просрочке
     auto_block_exempt = Boolean(default=False)  # НЕ ОТКЛЮЧАТЬ автоматическим отключателем
+    blocked = Boolean(default=False)  # blocked as a whole by the day close's blocking decisions
     block_exempt_until = Date(null=True, default=None)  # Не блокировать до
     credit_limit_minor = BigInt(default=0)  # postpaid clients may owe up to this much
     merged_into = ForeignKey("self", on_delete=OnDelete.restrict, null=True, default=None)

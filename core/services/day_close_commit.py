@@ -1,0 +1,240 @@
+"""Writing accounts' days: ledger entries, subscription moves, documents, blocks and the
+exactly-once marker of each account, all in one transaction per batch of accounts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from core.db import bulk
+from core.db.queries import day_close as day_q
+from core.db.queries import documents as documents_q
+from core.db.queries import subscriptions as subs_q
+from core.db.tables import Account, Client, Document, DocumentLine, LedgerEntry, Subscription, SubscriptionEvent
+from core.db.transaction import atomic
+from core.domain.blocking import BlockAction, BlockChange
+from core.domain.day_close import AccountOutcome, AccountState, PlannedDocument
+from core.domain.documents import Document as DomainDocument
+from core.domain.documents import DocumentLine as DomainLine
+from core.domain.documents import DocumentNumber, DocumentType, Party
+from core.domain.ledger import EntryKind
+from core.domain.money import quantity_to_units, unit_price_to_units
+from core.domain.subscriptions import TRANSITIONS, Status
+from core.services.day_close_compute import RunInputs
+
+ACTOR = "day close"
+
+
+class StaleAccount(Exception):
+    """Something the account's day was computed from changed before it was written."""
+
+
+@dataclass(frozen=True)
+class Committed:
+    account_id: int
+    outcome: AccountOutcome
+    result_id: int | None = None  # a pending result being confirmed
+
+
+@dataclass(frozen=True)
+class Posted:
+    documents: list[DomainDocument]
+    blocks: list[BlockChange]
+
+
+async def commit(run: RunInputs, run_id: int, items: list[Committed], decided_by: str = "") -> Posted:
+    """Write the accounts' days in one transaction; it fails whole (the caller retries one
+    by one) if any account was written already or any input changed meanwhile."""
+    tenant_id, on = run.tenant_id, run.business_date
+    posted: list[DomainDocument] = []
+    blocks: list[BlockChange] = []
+    async with atomic():
+        fresh = [day_q.result_row(tenant_id, run_id, i.account_id, i.outcome.client_id, on, AccountState.DONE.value,
+                                  **_summary(i.outcome), decided_by=decided_by)
+                 for i in items if i.result_id is None]
+        await day_q.insert_results(fresh)
+        for item in items:
+            if item.result_id is not None:
+                row = day_q.result_row(tenant_id, run_id, item.account_id, item.outcome.client_id, on,
+                                       AccountState.DONE.value, **_summary(item.outcome), decided_by=decided_by)
+                if not await day_q.replace_result(tenant_id, item.result_id, (AccountState.PENDING.value,), row):
+                    raise StaleAccount(f"account {item.account_id} is no longer pending")
+        invoice_of = await _documents(run, run_id, items, posted)
+        await _ledger(run, items, invoice_of)
+        await _subscriptions(run, items)
+        blocks = await _blocks(run, items)
+    return Posted(posted, blocks)
+
+
+def _summary(outcome: AccountOutcome) -> dict:
+    return {"result": outcome.public(), "charges_minor": outcome.charges.minor, "credits_minor": outcome.credits.minor,
+            "documents": len(outcome.documents)}
+
+
+async def _documents(run: RunInputs, run_id: int, items: list[Committed],
+                     posted: list[DomainDocument]) -> dict[tuple[int, int | None], int]:
+    """Insert the documents, numbered, and their lines; returns the invoice id per (account, seller)."""
+    planned = [(item.outcome, doc) for item in items for doc in item.outcome.documents]
+    if not planned:
+        return {}
+    clients = await day_q.clients(run.tenant_id, sorted({o.client_id for o, _ in planned}))
+    numbers = await _numbers(run, planned, clients)
+    now = datetime.now(timezone.utc)
+    rows = []
+    for (outcome, doc), number in zip(planned, numbers):
+        seller = _seller_party(run, doc.seller_id)
+        buyer = _buyer_party(clients[outcome.client_id][0])
+        total = doc.total
+        rows.append(Document(tenant=run.tenant_id, type=doc.type.value, status="posted", seller_entity=doc.seller_id,
+                             client=outcome.client_id, account=outcome.account_id, number_prefix=number.prefix,
+                             number=number.number, issue_date=doc.issue_date, period_start=doc.period.start,
+                             period_end=doc.period.end, currency=outcome.currency,
+                             net_minor=total.minor - doc.vat.minor, vat_minor=doc.vat.minor, total_minor=total.minor,
+                             seller=documents_q.party(seller.__dict__), buyer=documents_q.party(buyer.__dict__),
+                             source=f"day_close:{run_id}", posted_at=now))
+    ids = await documents_q.insert_documents(rows)
+    lines = []
+    invoice_of = {}
+    for document_id, (outcome, doc), number in zip(ids, planned, numbers):
+        if doc.type is DocumentType.INVOICE:
+            invoice_of[(outcome.account_id, doc.seller_id)] = document_id
+        for position, line in enumerate(doc.lines, 1):
+            lines.append(DocumentLine(
+                tenant=run.tenant_id, document=document_id, position=position, kind="charge",
+                description=line.description, quantity_e3=quantity_to_units(line.quantity),
+                unit_price_e4=unit_price_to_units(line.unit_price), discount_minor=line.discount.minor,
+                net_minor=line.net.minor, vat_rate=line.vat_rate.value, vat_minor=line.vat.minor,
+                total_minor=line.total.minor, period_start=line.period.start, period_end=line.period.end,
+                subscription=line.subscription_id))
+        for position, (description, amount, booked_on) in enumerate(doc.adjustments, len(doc.lines) + 1):
+            lines.append(DocumentLine(tenant=run.tenant_id, document=document_id, position=position, kind="adjustment",
+                                      description=description, total_minor=amount.minor, booked_on=booked_on))
+        posted.append(_domain(document_id, outcome, doc, number, run, clients))
+    await documents_q.insert_lines(lines)
+    return invoice_of
+
+
+async def _numbers(run: RunInputs, planned, clients) -> list[DocumentNumber]:
+    """A number per document: from a numbering plugin, else the core's series per seller,
+    type and year, reserved in this transaction (gap-free)."""
+    numbering = run.hooks.caller("saldo_document_number").get_hookimpls()
+    numbers: list[DocumentNumber | None] = [None] * len(planned)
+    if numbering:
+        for n, (outcome, doc) in enumerate(planned):
+            numbers[n] = run.hooks.hook.saldo_document_number(
+                tenant=run.context, document=_domain(0, outcome, doc, None, run, clients))
+    by_scope: dict[str, list[int]] = {}
+    for n, (outcome, doc) in enumerate(planned):
+        if numbers[n] is None:
+            by_scope.setdefault(f"{doc.seller_id or 0}:{doc.type.value}:{doc.issue_date.year}", []).append(n)
+    for scope, positions in sorted(by_scope.items()):
+        first = await documents_q.take_numbers(run.tenant_id, scope, len(positions))
+        for offset, n in enumerate(positions):
+            numbers[n] = DocumentNumber("", first + offset)
+    return numbers
+
+
+def _seller_party(run: RunInputs, seller_id: int | None) -> Party:
+    seller = run.sellers.get(seller_id) if seller_id else None
+    if seller is None:
+        return Party(run.context.name)
+    return Party(seller.name, seller.inn, seller.kpp, seller.legal_address)
+
+
+def _buyer_party(client) -> Party:
+    return Party(client.display_name, client.inn, client.kpp, client.legal_address)
+
+
+def _domain(document_id: int, outcome: AccountOutcome, doc: PlannedDocument, number: DocumentNumber | None,
+            run: RunInputs, clients) -> DomainDocument:
+    return DomainDocument(
+        document_id, doc.type, doc.seller_id or 0, outcome.client_id, doc.issue_date, outcome.currency,
+        _seller_party(run, doc.seller_id), _buyer_party(clients[outcome.client_id][0]),
+        tuple(DomainLine(l.description, l.quantity, l.unit_price, l.net, l.vat_rate, l.vat, l.total)
+              for l in doc.lines), number, doc.period.start, doc.period.end)
+
+
+async def _ledger(run: RunInputs, items: list[Committed], invoice_of: dict) -> None:
+    rows = []
+    deltas: dict[int, int] = {}
+    for item in items:
+        key = f"dayclose:{run.business_date.isoformat()}:{item.account_id}"
+        for n, line in enumerate(item.outcome.lines):
+            if line.total.is_zero():
+                continue
+            invoice = invoice_of.get((item.account_id, line.seller_id)) if not line.credit else None
+            source = ("document", str(invoice)) if invoice else ("subscription", str(line.subscription_id or ""))
+            kind = EntryKind.REFUND_TO_BALANCE if line.credit else EntryKind.CHARGE
+            rows.append(LedgerEntry(tenant=run.tenant_id, account=item.account_id, kind=kind.value,
+                                    amount_minor=line.signed.minor, booked_on=run.business_date,
+                                    description=f"{line.description} ({line.period})", source_type=source[0],
+                                    source_id=source[1], actor_label=ACTOR, idempotency_key=f"{key}#{n}"))
+            deltas[item.account_id] = deltas.get(item.account_id, 0) + line.signed.minor
+    for start in range(0, len(rows), 500):
+        await LedgerEntry.insert(*rows[start:start + 500])
+    await bulk.add_to_column(Account, run.tenant_id, "balance_minor", deltas)
+
+
+async def _subscriptions(run: RunInputs, items: list[Committed]) -> None:
+    updates = [u for item in items for u in item.outcome.updates]
+    if not updates:
+        return
+    plain = [u for u in updates if set(u.values) == {"period", "next_billing_date", "cycle"}]
+    rows = [(u.subscription_id, u.expected_next_billing_date, u.values["period"].start if u.values["period"] else None,
+             u.values["period"].end if u.values["period"] else None, u.values["next_billing_date"],
+             u.values["cycle"].value) for u in plain]
+    done = set(await bulk.update_rows(Subscription, run.tenant_id,
+                                      ["period_start", "period_end", "next_billing_date", "cycle"], rows,
+                                      guard="next_billing_date"))
+    for update in updates:
+        if update in plain:
+            continue
+        values = dict(update.values)
+        options = values.pop("options", None)
+        changed = await Subscription.update(subs_q._columns(values)).where(
+            (Subscription.tenant == run.tenant_id) & (Subscription.id == update.subscription_id)
+            & _same_date(update.expected_next_billing_date)).returning(Subscription.id)
+        if changed:
+            done.add(update.subscription_id)
+        if options is not None:
+            await subs_q.set_options(run.tenant_id, update.subscription_id, options)
+    missing = {u.subscription_id for u in updates} - done
+    if missing:
+        raise StaleAccount(f"subscription {min(missing)} changed while its day was being closed")
+    events = [SubscriptionEvent(tenant=run.tenant_id, subscription=u.subscription_id, business_date=run.business_date,
+                                actor_label=ACTOR, kind=e["kind"], from_status=e.get("from_status", ""),
+                                to_status=e.get("to_status", ""), reason=e.get("reason", ""),
+                                details=json.dumps(e.get("details", {})))
+              for u in updates for e in u.events]
+    if events:
+        await SubscriptionEvent.insert(*events)
+    await day_q.mark_changes_applied(run.tenant_id, [c for u in updates for c in u.applied_changes])
+
+
+def _same_date(expected):
+    return Subscription.next_billing_date.is_null() if expected is None else (
+        Subscription.next_billing_date == expected)
+
+
+async def _blocks(run: RunInputs, items: list[Committed]) -> list[BlockChange]:
+    changes = []
+    for item in items:
+        for outcome in item.outcome.blocking:
+            block = outcome.action is BlockAction.BLOCK
+            reason = "; ".join(outcome.reasons)
+            if outcome.subscription_id is None:
+                await Client.update({Client.blocked: block}).where(
+                    (Client.tenant == run.tenant_id) & (Client.id == item.outcome.client_id))
+            else:
+                before = await subs_q.get(run.tenant_id, outcome.subscription_id)
+                target = Status.BLOCKED if block else Status.ACTIVE
+                if target not in TRANSITIONS[Status(before.status)]:
+                    continue  # e.g. a subscription being deleted is neither blocked nor unblocked
+                await subs_q.update(run.tenant_id, outcome.subscription_id, status=target.value)
+                await subs_q.insert_event(run.tenant_id, outcome.subscription_id, business_date=run.business_date,
+                                          actor_label=ACTOR, kind="status", from_status=before.status,
+                                          to_status=target.value, reason=reason)
+            changes.append(BlockChange(item.outcome.client_id, outcome.subscription_id, outcome.action,
+                                       outcome.reasons, run.business_date))
+    return changes
