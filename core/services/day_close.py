@@ -61,8 +61,8 @@ async def close_day(actor: Actor, registry: PluginRegistry, business_date: date,
     run_id = await _start(actor, business_date, chosen)
     started = time.monotonic()
     inputs = await _inputs(registry, actor.tenant_id, business_date)
-    if chosen is not Mode.SANDBOX:
-        await day_q.open_missing_accounts(actor.tenant_id, inputs.context.currency, business_date)
+    # Every client with a charge due needs its account (an empty one: this changes no balance).
+    await day_q.open_missing_accounts(actor.tenant_id, inputs.context.currency, business_date)
     after, seen = 0, 0
     while True:
         accounts = await day_q.accounts_after(actor.tenant_id, after, CHUNK)

@@ -24,6 +24,7 @@ from core.domain.subscriptions import TRANSITIONS, Status
 from core.services.day_close_compute import RunInputs
 
 ACTOR = "day close"
+REWRITABLE = (AccountState.PENDING.value, AccountState.PARKED.value, AccountState.CANCELLED.value)
 
 
 class StaleAccount(Exception):
@@ -58,8 +59,8 @@ async def commit(run: RunInputs, run_id: int, items: list[Committed], decided_by
             if item.result_id is not None:
                 row = day_q.result_row(tenant_id, run_id, item.account_id, item.outcome.client_id, on,
                                        AccountState.DONE.value, **_summary(item.outcome), decided_by=decided_by)
-                if not await day_q.replace_result(tenant_id, item.result_id, (AccountState.PENDING.value,), row):
-                    raise StaleAccount(f"account {item.account_id} is no longer pending")
+                if not await day_q.replace_result(tenant_id, item.result_id, REWRITABLE, row):
+                    raise StaleAccount(f"account {item.account_id} was written meanwhile")
         invoice_of = await _documents(run, run_id, items, posted)
         await _ledger(run, items, invoice_of)
         await _subscriptions(run, items)

@@ -211,6 +211,12 @@ async def _activation(actor: Actor, subscription: SubscriptionRecord) -> dict:
     return {"next_billing_date": due}
 
 
+def _billed(subscription: SubscriptionRecord) -> bool:
+    """Whether the current prepaid period has been charged by the day close already
+    (a postpaid period never has, until its end)."""
+    return subscription.next_billing_date is None or subscription.next_billing_date > subscription.period.start
+
+
 def _full_period(subscription: SubscriptionRecord) -> Period:
     anchor = anchor_on_or_before(subscription.period.start, subscription.billing_day)
     return period_starting(anchor, subscription.cycle, subscription.billing_day)
@@ -338,6 +344,8 @@ async def preview_change(actor: Actor, registry: PluginRegistry, subscription_id
     if chosen is ChangePolicy.NEXT_PERIOD:
         lines: tuple[PricedChange, ...] = ()
         effective_on = subscription.period.end.fromordinal(subscription.period.end.toordinal() + 1)
+    elif not _billed(subscription):  # the day close will bill the whole period on the new terms
+        lines, effective_on = (), today
     else:
         hooks, context = await plugins.tenant_context(registry, actor.tenant_id)
         raw = change_lines(old_items, new_items, Period(full.start, subscription.period.end), today, context.currency)
@@ -444,7 +452,7 @@ async def cancel(actor: Actor, registry: PluginRegistry, subscription_id: int, *
                 check_transition(Status(before.status), Status.CANCELLED)
             except TransitionError as exc:
                 raise Conflict(str(exc), [{"field": "status", "message": str(exc)}]) from None
-            if before.period is not None and today in before.period:
+            if before.period is not None and today in before.period and _billed(before):
                 terms = await _terms(actor, before.product_id)
                 hooks, context = await plugins.tenant_context(registry, actor.tenant_id)
                 items = items_of(terms, before.cycle, before.quantity, before.price_override, before.options, today)
