@@ -4,9 +4,12 @@ a subscription made through the services (as a manager would through the pages).
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
-from core.services import catalog, catalog_prices, clients, subscriptions, tenants, users
+from core.domain.ledger import Entry, EntryKind
+from core.domain.money import Money
+from core.plugins.manager import PluginRegistry
+from core.services import catalog, catalog_prices, clients, day_close, ledger, subscriptions, tenants, users
 
 LOGIN_TOKEN = re.compile(r'name="_login" value="([^"]+)"')
 CSRF_TOKEN = re.compile(r'name="_csrf" value="([^"]+)"')
@@ -55,5 +58,19 @@ async def seed_001(tenant):
     sub = await subscriptions.create(tenant.actor, client_id=client.id, product_id=product.id, cycle="semiannual",
                                      quantity="5")
     sub = await subscriptions.change_status(tenant.actor, sub.id, "active", "оплачен счёт 71475")
+    sub = await billed_and_paid(tenant, sub)
     await on_day(tenant, date(2019, 3, 4))
     return product, client, sub
+
+
+async def billed_and_paid(tenant, sub):
+    """The day close bills the subscription's first period and the client pays the invoice
+    at once (seed 001: «оплачен счёт 71475»); the clock is left the day after."""
+    day = sub.period.start
+    await on_day(tenant, day + timedelta(days=1))
+    await day_close.close_day(tenant.actor, PluginRegistry.build(load_entrypoints=False), day, mode="auto")
+    [account] = await ledger.accounts_of(tenant.actor, sub.client_id)
+    if account.balance.amount < 0:
+        await ledger.post(tenant.actor, account.id, [Entry(EntryKind.PAYMENT, Money(-account.balance.amount,
+                                                                                      account.currency), day)])
+    return await subscriptions.get(tenant.actor, sub.id)

@@ -10,6 +10,7 @@ from core.db.tables import ConfigurableOption, LedgerEntry, OptionPrice, Product
 from core.domain.money import Money, unit_price_to_units
 from core.services import clients, ledger, subscriptions, tenants
 from core.services.errors import Conflict, InvalidInput
+from tests.web.billing_pages import billed_and_paid
 
 
 async def product(tenant, name, prices, *, code=None, addon_of=None, options=None, kind="recurring"):
@@ -51,6 +52,7 @@ async def test_seed_001_adding_a_user_on_4_march_2019(make_tenant, plugin_regist
     sub = await subscriptions.create(tenant.actor, client_id=client.id, product_id=access, cycle="semiannual",
                                      quantity="5")
     sub = await subscriptions.change_status(tenant.actor, sub.id, "active", "оплачен счёт 71475")
+    sub = await billed_and_paid(tenant, sub)
     assert (sub.period.start, sub.period.end) == (date(2019, 2, 1), date(2019, 7, 31))
 
     await on_day(tenant, date(2019, 3, 4))
@@ -59,7 +61,7 @@ async def test_seed_001_adding_a_user_on_4_march_2019(make_tenant, plugin_regist
     assert [l.public() for l in preview.lines] == [{
         "description": "Доступ на пользователя «Стандарт»", "quantity": "1.000", "unit_price": "4800.0000",
         "days": "150 / 181", "period_start": "2019-03-04", "period_end": "2019-07-31", "amount": "3977.90"}]
-    assert await LedgerEntry.count().where(LedgerEntry.tenant == tenant.id) == 0  # a preview changes nothing
+    assert await LedgerEntry.count().where(LedgerEntry.tenant == tenant.id) == 2  # the paid period only: a preview changes nothing
 
     await subscriptions.apply_change(tenant.actor, plugin_registry, sub.id, quantity="6")
     assert (await subscriptions.get(tenant.actor, sub.id)).quantity == Decimal("6.000")
@@ -79,7 +81,7 @@ async def test_plan_switch_credits_the_old_plan_and_charges_the_new(make_tenant,
     client = await customer(tenant)
     await on_day(tenant, date(2026, 3, 1))
     sub = await subscriptions.create(tenant.actor, client_id=client.id, product_id=small, cycle="monthly")
-    await subscriptions.change_status(tenant.actor, sub.id, "active")
+    await billed_and_paid(tenant, await subscriptions.change_status(tenant.actor, sub.id, "active"))
     await on_day(tenant, date(2026, 3, 21))
     applied = await subscriptions.apply_change(tenant.actor, plugin_registry, sub.id, product_id=large)
     # 11 of 31 days: credit 1000 × 11/31 = 354.84, charge 1550 × 11/31 = 550.00
@@ -161,7 +163,7 @@ async def test_cancel_at_once_credits_the_unused_days_and_at_period_end_waits(ma
     now = await subscriptions.create(tenant.actor, client_id=client.id, product_id=vps, cycle="monthly")
     later = await subscriptions.create(tenant.actor, client_id=client.id, product_id=backup, cycle="monthly")
     for sub in (now, later):
-        await subscriptions.change_status(tenant.actor, sub.id, "active")
+        await billed_and_paid(tenant, await subscriptions.change_status(tenant.actor, sub.id, "active"))
     await on_day(tenant, date(2026, 3, 21))
     cancelled = await subscriptions.cancel(tenant.actor, plugin_registry, now.id, at_once=True, reason="переезд")
     assert cancelled.status == "cancelled"
@@ -204,6 +206,7 @@ async def test_subscription_api_preview_apply_and_isolation(client, make_tenant,
     sub_id = created.json()["id"]
     active = await client.post(f"/api/v1/subscriptions/{sub_id}/status", headers=headers, json={"status": "active"})
     assert active.json()["period_end"] == "2026-04-30"
+    await billed_and_paid(tenant, await subscriptions.get(tenant.actor, sub_id))
     await on_day(tenant, date(2026, 4, 16))
     preview = await client.post(f"/api/v1/subscriptions/{sub_id}/change/preview", headers=headers,
                                 json={"quantity": "3"})
@@ -263,7 +266,7 @@ async def test_cycle_change_waits_for_the_next_period_and_rules_are_tenant_setti
     owner = await customer(tenant)
     await on_day(tenant, date(2026, 3, 1))
     sub = await subscriptions.create(tenant.actor, client_id=owner.id, product_id=vps, cycle="monthly")
-    await subscriptions.change_status(tenant.actor, sub.id, "active")
+    await billed_and_paid(tenant, await subscriptions.change_status(tenant.actor, sub.id, "active"))
     with pytest.raises(InvalidInput, match="next period"):
         await subscriptions.preview_change(tenant.actor, plugin_registry, sub.id, cycle="annual", policy="at_once")
     annual = await subscriptions.apply_change(tenant.actor, plugin_registry, sub.id, cycle="annual")
@@ -273,7 +276,8 @@ async def test_cycle_change_waits_for_the_next_period_and_rules_are_tenant_setti
     assert (await subscriptions.get(tenant.actor, sub.id)).cycle.value == "monthly"
 
     rules = await client.patch("/api/v1/tenant", headers=headers, json={"rules": {"plan_change_policy": "next_period"}})
-    assert rules.json()["rules"] == {"allow_duplicate_products": False, "plan_change_policy": "next_period"}
+    assert rules.json()["rules"] == {"allow_duplicate_products": False, "plan_change_policy": "next_period",
+                                     "day_close_mode": "auto", "day_close_time": "04:00"}
     by_rule = await subscriptions.preview_change(tenant.actor, plugin_registry, sub.id, quantity="2")
     assert by_rule.policy.value == "next_period" and by_rule.lines == ()
     with pytest.raises(InvalidInput) as error:

@@ -142,11 +142,11 @@ async def test_the_plan_change_preview_shows_seed_001s_line_and_then_applies(cli
         assert ">150 / 181<" in line and f"4{NBSP}800,00" in line and 'data-amount="3977.90"' in line
         assert f"3{NBSP}977,90" in line
         assert "Апгрейд" in preview.text and 'id="preview-total"' in preview.text
-        assert await count(LedgerEntry, tenant) == 0  # a preview changes nothing
+        assert await count(LedgerEntry, tenant) == 2  # the paid period only: a preview changes nothing
 
         stale = await client.post(f"/subscriptions/{sub.id}/change", data=change | {"expected_total": "1.00"})
         assert stale.status_code == 409 and "Расчёт изменился" in stale.text
-        assert await count(LedgerEntry, tenant) == 0
+        assert await count(LedgerEntry, tenant) == 2
         applied = await client.post(f"/subscriptions/{sub.id}/change", data=change | {"expected_total": "3977.90"},
                                     follow_redirects=False)
         assert applied.status_code == 303
@@ -175,7 +175,7 @@ async def test_a_change_from_the_next_period_is_scheduled_and_posts_nothing(clie
         applied = await client.post(f"/subscriptions/{sub.id}/change", data=change | {"expected_total": "0.00"},
                                     follow_redirects=False)
         assert applied.status_code == 303
-        assert await count(LedgerEntry, tenant) == 0 and await count(ScheduledChange, tenant) == 1
+        assert await count(LedgerEntry, tenant) == 2 and await count(ScheduledChange, tenant) == 1
         page = (await client.get(applied.headers["location"])).text
         assert "Запланированные изменения" in page and "С 01.08.2019" in page
         bad = await client.post(f"/subscriptions/{sub.id}/change/preview", data=change | {"quantity": "0"})
@@ -245,7 +245,7 @@ async def test_a_viewer_sees_no_subscription_forms_and_cannot_post_them(client, 
             assert (await client.post(path, data=data | {"_csrf": csrf})).status_code == 403, path
         saved = await subscriptions.get(tenant.actor, sub.id)
         assert (saved.status, saved.quantity) == ("active", Decimal("5.000"))
-        assert await count(LedgerEntry, tenant) == 0
+        assert await count(LedgerEntry, tenant) == 2  # the first period charged and paid
     finally:
         client.cookies.clear()
 
