@@ -63,3 +63,28 @@ async def test_catch_up_closes_each_day_in_order(make_tenant, plugin_registry):
     assert again.id == runs[-1].id
     assert await balance(tenant, client.id) == Money.of("-5300.00")
     assert await Document.count().where(Document.tenant == tenant.id) == 3
+
+
+async def test_a_change_scheduled_for_the_next_period_is_applied_and_billed_from_its_first_day(
+        make_tenant, plugin_registry):
+    tenant = await make_tenant()
+    hosting = await product(tenant, "Хостинг", {"monthly": "300"}, options={"disk5": ("monthly", "60")})
+    client = await customer(tenant)
+    await on_day(tenant, date(2026, 3, 1))
+    sub = await subscriptions.create(tenant.actor, client_id=client.id, product_id=hosting, cycle="monthly",
+                                     options={"disk5": 1})
+    await subscriptions.change_status(tenant.actor, sub.id, "active")
+    await on_day(tenant, date(2026, 3, 2))
+    await day_close.close_day(tenant.actor, plugin_registry, date(2026, 3, 1))
+    assert await balance(tenant, client.id) == Money.of("-360.00")
+    await subscriptions.apply_change(tenant.actor, plugin_registry, sub.id, options={"disk5": 3}, policy="next_period")
+
+    await on_day(tenant, date(2026, 4, 2))
+    await day_close.catch_up(tenant.actor, plugin_registry, date(2026, 4, 1))
+    assert await balance(tenant, client.id) == Money.of("-360.00") - Money.of("480.00")  # 300 + 3 × 60
+    after = await subscriptions.get(tenant.actor, sub.id)
+    assert list(after.options.values()) == [3] and after.next_billing_date == date(2026, 5, 1)
+    assert await subscriptions.scheduled(tenant.actor, sub.id) == []
+    last = (await subscriptions.history(tenant.actor, sub.id))[-1]
+    assert (last["kind"], last["reason"], last["business_date"]) == ("upgrade", "scheduled plan change applied",
+                                                                     "2026-04-01")
