@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import pass_context
 
 from web.i18n_billing import BILLING_MESSAGES, EN_BILLING, RU_BILLING
+from web.i18n_day_close import DAY_CLOSE_MESSAGES, EN_DAY_CLOSE, RU_DAY_CLOSE
 from web.i18n_pricing import EN_PRICING, RU_PRICING
 
 LANGUAGES = ("ru", "en")
@@ -1059,7 +1060,9 @@ RU.update(RU_BILLING)
 EN.update(EN_BILLING)
 RU.update(RU_PRICING)
 EN.update(EN_PRICING)
-SERVICE_MESSAGES = BILLING_MESSAGES + SERVICE_MESSAGES
+RU.update(RU_DAY_CLOSE)
+EN.update(EN_DAY_CLOSE)
+SERVICE_MESSAGES = DAY_CLOSE_MESSAGES + BILLING_MESSAGES + SERVICE_MESSAGES
 
 
 def translate(lang: str, key: str, **values: object) -> str:

@@ -56,3 +56,23 @@ async def add_to_column(table: type[Table], tenant_id: int, column: str, deltas:
                         f'FROM {_values(table, ["id", column], len(part))} AS v '
                         f'WHERE "{name}".id = v.id AND "{name}".tenant = {tenant_id:d}',
                         *[value for pair in part for value in pair])
+
+
+async def insert_rows(table: type[Table], rows: Sequence[dict], returning_id: bool = False) -> list[int]:
+    """Insert rows given as dicts (all with the same keys) with multi-row INSERTs, without
+    building ORM objects; returns the new ids in order when asked."""
+    if not rows:
+        return []
+    name = table._meta.tablename
+    columns = list(rows[0])
+    per_statement = max(1, min(CHUNK, 30000 // len(columns)))
+    placeholders = "(" + ", ".join(["{}"] * len(columns)) + ")"
+    ids: list[int] = []
+    for start in range(0, len(rows), per_statement):
+        part = rows[start:start + per_statement]
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        sql = (f'INSERT INTO "{name}" ({quoted}) VALUES {", ".join([placeholders] * len(part))}' + (" RETURNING id" if returning_id else ""))
+        result = await table.raw(sql, *[row[c] for row in part for c in columns])
+        if returning_id:
+            ids.extend(r["id"] for r in result)
+    return ids

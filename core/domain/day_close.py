@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
+from functools import cached_property
 from typing import Any, Iterable, Mapping
 
 from core.domain.blocking import BlockingOutcome
@@ -138,14 +139,14 @@ class PlannedDocument:
     lines: tuple[OutcomeLine, ...]
     adjustments: tuple[tuple[str, Money, date], ...] = ()
 
-    @property
+    @cached_property
     def total(self) -> Money:
         currency = self.lines[0].total.currency if self.lines else (
             self.adjustments[0][1].currency if self.adjustments else "RUB")
         charged = money_sum((l.total for l in self.lines), currency)
         return charged - money_sum((a for _, a, _ in self.adjustments), currency)
 
-    @property
+    @cached_property
     def vat(self) -> Money:
         return money_sum((l.vat for l in self.lines), self.total.currency)
 
@@ -174,11 +175,11 @@ class AccountOutcome:
     def is_empty(self) -> bool:
         return not (self.lines or self.updates or self.documents or self.blocking)
 
-    @property
+    @cached_property
     def charges(self) -> Money:
         return money_sum((l.total for l in self.lines if not l.credit), self.currency)
 
-    @property
+    @cached_property
     def credits(self) -> Money:
         return money_sum((l.total for l in self.lines if l.credit), self.currency)
 

@@ -179,8 +179,13 @@ async def _park(inputs: RunInputs, run_id: int, item: Committed, exc: Exception)
 
 # Reading runs.
 
-async def runs(actor: Actor, *, limit: int = 50, offset: int = 0) -> tuple[list[RunRecord], int]:
-    return await day_q.list_runs(actor.tenant_id, limit=min(max(limit, 1), 200), offset=max(offset, 0))
+async def runs(actor: Actor, *, state: str | None = None, limit: int = 50,
+               offset: int = 0) -> tuple[list[RunRecord], int]:
+    """Runs, newest date first; ``state`` "awaiting_confirmation" gives those a manager must decide."""
+    if state and state not in {s.value for s in RunState}:
+        raise InvalidInput.field("state", f"must be one of {', '.join(s.value for s in RunState)}")
+    return await day_q.list_runs(actor.tenant_id, state=state, limit=min(max(limit, 1), 200),
+                                 offset=max(offset, 0))
 
 
 async def get_run(actor: Actor, run_id: int) -> RunRecord:
@@ -196,7 +201,7 @@ async def accounts(actor: Actor, registry: PluginRegistry, run_id: int, *, state
     run = await get_run(actor, run_id)
     if state and state not in {s.value for s in AccountState}:
         raise InvalidInput.field("state", f"must be one of {', '.join(s.value for s in AccountState)}")
-    if run.state == RunState.AWAITING_CONFIRMATION.value:
+    if run.state == RunState.AWAITING_CONFIRMATION.value and actor.can(MANAGE_BILLING):
         await refresh(actor, registry, run_id)
     return await day_q.results(actor.tenant_id, run_id, state=state, search=search.strip(),
                                limit=min(max(limit, 1), 500), offset=max(offset, 0))
@@ -319,6 +324,8 @@ async def retry(actor: Actor, registry: PluginRegistry, run_id: int, result_ids:
     states = (AccountState.PARKED.value,) if result_ids is None else (AccountState.PARKED.value,
                                                                        AccountState.CANCELLED.value)
     run, chosen = await _decidable(actor, run_id, result_ids, states)
+    if not chosen:
+        return await _finish(actor.tenant_id, run_id, Mode(run.mode), 0)
     if run.mode == Mode.AUTO.value:
         await _recompute_and_commit(actor, registry, run, chosen)
     else:

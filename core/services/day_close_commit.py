@@ -24,6 +24,7 @@ from core.domain.subscriptions import TRANSITIONS, Status
 from core.services.day_close_compute import RunInputs
 
 ACTOR = "day close"
+PLAIN_MOVE = {"period", "next_billing_date", "cycle"}
 REWRITABLE = (AccountState.PENDING.value, AccountState.PARKED.value, AccountState.CANCELLED.value)
 
 
@@ -84,35 +85,37 @@ async def _documents(run: RunInputs, run_id: int, items: list[Committed],
     now = datetime.now(timezone.utc)
     rows = []
     for (outcome, doc), number in zip(planned, numbers):
-        seller = _seller_party(run, doc.seller_id)
-        buyer = _buyer_party(clients[outcome.client_id][0])
         total = doc.total
-        rows.append(Document(tenant=run.tenant_id, type=doc.type.value, status="posted", seller_entity=doc.seller_id,
-                             client=outcome.client_id, account=outcome.account_id, number_prefix=number.prefix,
-                             number=number.number, issue_date=doc.issue_date, period_start=doc.period.start,
-                             period_end=doc.period.end, currency=outcome.currency,
-                             net_minor=total.minor - doc.vat.minor, vat_minor=doc.vat.minor, total_minor=total.minor,
-                             seller=documents_q.party(seller.__dict__), buyer=documents_q.party(buyer.__dict__),
-                             source=f"day_close:{run_id}", posted_at=now))
-    ids = await documents_q.insert_documents(rows)
+        rows.append({"tenant": run.tenant_id, "type": doc.type.value, "status": "posted",
+                     "seller_entity": doc.seller_id, "client": outcome.client_id, "account": outcome.account_id,
+                     "number_prefix": number.prefix, "number": number.number, "issue_date": doc.issue_date,
+                     "period_start": doc.period.start, "period_end": doc.period.end, "currency": outcome.currency,
+                     "net_minor": total.minor - doc.vat.minor, "vat_minor": doc.vat.minor, "total_minor": total.minor,
+                     "seller": documents_q.party(_seller_party(run, doc.seller_id).__dict__),
+                     "buyer": documents_q.party(_buyer_party(clients[outcome.client_id][0]).__dict__),
+                     "source": f"day_close:{run_id}", "created_at": now, "posted_at": now})
+    ids = await bulk.insert_rows(Document, rows, returning_id=True)
     lines = []
     invoice_of = {}
     for document_id, (outcome, doc), number in zip(ids, planned, numbers):
         if doc.type is DocumentType.INVOICE:
             invoice_of[(outcome.account_id, doc.seller_id)] = document_id
         for position, line in enumerate(doc.lines, 1):
-            lines.append(DocumentLine(
-                tenant=run.tenant_id, document=document_id, position=position, kind="charge",
-                description=line.description, quantity_e3=quantity_to_units(line.quantity),
-                unit_price_e4=unit_price_to_units(line.unit_price), discount_minor=line.discount.minor,
-                net_minor=line.net.minor, vat_rate=line.vat_rate.value, vat_minor=line.vat.minor,
-                total_minor=line.total.minor, period_start=line.period.start, period_end=line.period.end,
-                subscription=line.subscription_id))
+            lines.append({"tenant": run.tenant_id, "document": document_id, "position": position, "kind": "charge",
+                          "description": line.description, "quantity_e3": quantity_to_units(line.quantity),
+                          "unit_price_e4": unit_price_to_units(line.unit_price), "discount_minor": line.discount.minor,
+                          "net_minor": line.net.minor, "vat_rate": line.vat_rate.value, "vat_minor": line.vat.minor,
+                          "total_minor": line.total.minor, "period_start": line.period.start,
+                          "period_end": line.period.end, "booked_on": None, "subscription": line.subscription_id})
         for position, (description, amount, booked_on) in enumerate(doc.adjustments, len(doc.lines) + 1):
-            lines.append(DocumentLine(tenant=run.tenant_id, document=document_id, position=position, kind="adjustment",
-                                      description=description, total_minor=amount.minor, booked_on=booked_on))
-        posted.append(_domain(document_id, outcome, doc, number, run, clients))
-    await documents_q.insert_lines(lines)
+            lines.append({"tenant": run.tenant_id, "document": document_id, "position": position,
+                          "kind": "adjustment", "description": description, "quantity_e3": 0, "unit_price_e4": 0,
+                          "discount_minor": 0, "net_minor": 0, "vat_rate": "none", "vat_minor": 0,
+                          "total_minor": amount.minor, "period_start": None, "period_end": None,
+                          "booked_on": booked_on, "subscription": None})
+        if run.announces_documents:
+            posted.append(_domain(document_id, outcome, doc, number, run, clients))
+    await bulk.insert_rows(DocumentLine, lines)
     return invoice_of
 
 
@@ -157,6 +160,7 @@ def _domain(document_id: int, outcome: AccountOutcome, doc: PlannedDocument, num
 
 
 async def _ledger(run: RunInputs, items: list[Committed], invoice_of: dict) -> None:
+    now = datetime.now(timezone.utc)
     rows = []
     deltas: dict[int, int] = {}
     for item in items:
@@ -167,13 +171,13 @@ async def _ledger(run: RunInputs, items: list[Committed], invoice_of: dict) -> N
             invoice = invoice_of.get((item.account_id, line.seller_id)) if not line.credit else None
             source = ("document", str(invoice)) if invoice else ("subscription", str(line.subscription_id or ""))
             kind = EntryKind.REFUND_TO_BALANCE if line.credit else EntryKind.CHARGE
-            rows.append(LedgerEntry(tenant=run.tenant_id, account=item.account_id, kind=kind.value,
-                                    amount_minor=line.signed.minor, booked_on=run.business_date,
-                                    description=f"{line.description} ({line.period})", source_type=source[0],
-                                    source_id=source[1], actor_label=ACTOR, idempotency_key=f"{key}#{n}"))
+            rows.append({"tenant": run.tenant_id, "account": item.account_id, "kind": kind.value,
+                         "amount_minor": line.signed.minor, "booked_on": run.business_date,
+                         "description": f"{line.description} ({line.period})", "source_type": source[0],
+                         "source_id": source[1], "actor_label": ACTOR, "idempotency_key": f"{key}#{n}",
+                         "created_at": now})
             deltas[item.account_id] = deltas.get(item.account_id, 0) + line.signed.minor
-    for start in range(0, len(rows), 500):
-        await LedgerEntry.insert(*rows[start:start + 500])
+    await bulk.insert_rows(LedgerEntry, rows)
     await bulk.add_to_column(Account, run.tenant_id, "balance_minor", deltas)
 
 
@@ -181,16 +185,16 @@ async def _subscriptions(run: RunInputs, items: list[Committed]) -> None:
     updates = [u for item in items for u in item.outcome.updates]
     if not updates:
         return
-    plain = [u for u in updates if set(u.values) == {"period", "next_billing_date", "cycle"}]
+    plain, other = [], []
+    for update in updates:
+        (plain if set(update.values) == PLAIN_MOVE else other).append(update)
     rows = [(u.subscription_id, u.expected_next_billing_date, u.values["period"].start if u.values["period"] else None,
              u.values["period"].end if u.values["period"] else None, u.values["next_billing_date"],
              u.values["cycle"].value) for u in plain]
     done = set(await bulk.update_rows(Subscription, run.tenant_id,
                                       ["period_start", "period_end", "next_billing_date", "cycle"], rows,
                                       guard="next_billing_date"))
-    for update in updates:
-        if update in plain:
-            continue
+    for update in other:
         values = dict(update.values)
         options = values.pop("options", None)
         changed = await Subscription.update(subs_q._columns(values)).where(

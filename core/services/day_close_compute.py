@@ -66,6 +66,7 @@ class RunInputs:
     default_seller: int | None
     steps: list[DayCloseStep]
     blocking: bool
+    announces_documents: bool
     terms: dict[int, ProductTerms] = field(default_factory=dict)
 
     @classmethod
@@ -75,7 +76,8 @@ class RunInputs:
         found = [r.discount for r in await discounts_q.list_for(tenant_id, active_only=True)]
         steps = instantiate(hooks.hook.saldo_day_close_steps(), context, DayCloseStep)
         blocking = bool(hooks.caller("saldo_blocking_decisions").get_hookimpls())
-        return cls(tenant_id, business_date, hooks, context, found, sellers, default, steps, blocking)
+        announces = bool(hooks.caller("saldo_document_posted").get_hookimpls())
+        return cls(tenant_id, business_date, hooks, context, found, sellers, default, steps, blocking, announces)
 
     async def product(self, product_id: int) -> ProductTerms:
         if product_id not in self.terms:

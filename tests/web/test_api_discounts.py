@@ -6,6 +6,7 @@ from core.db.tables import Discount, Subscription
 from core.domain.money import Money
 from core.services import subscriptions
 
+from tests.web.billing_pages import billed_and_paid
 from tests.web.test_subscriptions import balance, customer, on_day, product
 
 
@@ -21,7 +22,7 @@ async def test_client_discount_applies_to_that_client_only(client, make_tenant, 
     subs = {}
     for who in (favoured, plain):
         sub = await subscriptions.create(tenant.actor, client_id=who.id, product_id=vps, cycle="monthly")
-        subs[who.id] = await subscriptions.change_status(tenant.actor, sub.id, "active")
+        subs[who.id] = await billed_and_paid(tenant, await subscriptions.change_status(tenant.actor, sub.id, "active"))
     await on_day(tenant, date(2026, 3, 17))
     favoured_preview = await subscriptions.preview_change(tenant.actor, plugin_registry, subs[favoured.id].id,
                                                           quantity="2")

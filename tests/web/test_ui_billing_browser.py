@@ -8,9 +8,10 @@ from datetime import date
 
 import pytest
 
-from core.services import ledger, tenants
+from core.domain.money import Money
+from core.services import ledger, subscriptions, tenants
 
-from tests.web.billing_pages import customer
+from tests.web.billing_pages import billed_and_paid, customer
 from tests.web.test_ui_browser import LiveServer, browser_page, chromium_installed  # noqa: F401  (fixtures)
 
 NBSP = "\u00a0"
@@ -77,6 +78,12 @@ async def test_a_manager_sells_a_subscription_and_changes_its_quantity(billing_s
     await expect(page.locator("#subscription-summary")).to_contain_text("01.02.2019 – 31.07.2019")
     await expect(page.locator("#history-table")).to_contain_text("оплачен счёт 71475")
 
+    # The day close bills the half-year and the client pays it («оплачен счёт 71475»).
+    [sub] = await subscriptions.of_client(tenant.actor, buyer.id)
+    await billed_and_paid(tenant, sub)
+    [account] = await ledger.accounts_of(tenant.actor, buyer.id)
+    assert account.balance == Money.of("0.00")
+
     # On 4 March 2019 a sixth user: the preview first, then the change.
     await tenants.set_clock(tenant.actor, mode="simulated", on=date(2019, 3, 4))
     await page.reload()
@@ -89,7 +96,7 @@ async def test_a_manager_sells_a_subscription_and_changes_its_quantity(billing_s
     await expect(line.locator("td.days")).to_have_text("150 / 181")
     await expect(line).to_contain_text(f"3{NBSP}977,90")
     await expect(page.locator("#preview")).to_contain_text("Апгрейд")
-    assert not await ledger.accounts_of(tenant.actor, buyer.id)  # the preview posted nothing
+    assert (await ledger.account(tenant.actor, account.id)).balance == Money.of("0.00")  # the preview posted nothing
     await page.click("#apply-change button[type=submit]")
     await expect(page.locator(".alert-success")).to_contain_text("Тариф изменён")
     await expect(page.locator("#subscription-summary .sub-quantity")).to_contain_text("6 шт")

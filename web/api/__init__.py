@@ -8,6 +8,7 @@ from web.api.catalog import OkeiUnitsController, OptionsController, ProductGroup
 from web.api.client_details import ContactsController, NotesController, RecipientsController
 from web.api.client_setup import ClientGroupsController, CustomFieldsController
 from web.api.clients import ClientsController
+from web.api.day_close import DayCloseController
 from web.api.discounts import DiscountsController
 from web.api.ledger import AccountsController, AdjustmentsController, ClientAccountsController
 from web.api.plugins import PluginsController
@@ -22,7 +23,7 @@ api_router = Router(
                     PluginsController, AuditController, SellerEntitiesController, ClientGroupsController,
                     CustomFieldsController, ClientsController, NotesController, ContactsController,
                     RecipientsController, ClientAccountsController, AccountsController, AdjustmentsController,
-                    SubscriptionsController, DiscountsController,
+                    SubscriptionsController, DiscountsController, DayCloseController,
                     ProductGroupsController, ProductsController, OptionsController, OkeiUnitsController],
     dependencies=AUTHENTICATED,
     security=[{"apiKey": []}, {"session": []}],

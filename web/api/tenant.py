@@ -27,6 +27,12 @@ class RulesPatch(BaseModel):
         default=None, description="Allow a second subscription of a client to the same product.")
     plan_change_policy: Literal["at_once", "next_period"] | None = Field(
         default=None, description="Plan changes at once with daily proration, or from the next period.")
+    day_close_mode: Literal["sandbox", "auto", "confirm"] | None = Field(
+        default=None, description="What the day close does: show only (sandbox), commit at once (auto), "
+                                  "or wait for a manager's confirmation per account (confirm).")
+    day_close_time: str | None = Field(
+        default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Tenant-local time (HH:MM) at which the previous day is closed.")
 
 
 class TenantPatch(BaseModel):

@@ -15,6 +15,7 @@ from web.ui.catalog_prices import CatalogPricesPages
 from web.ui.client_details import ClientDetailsPages
 from web.ui.client_setup import ClientSetupPages
 from web.ui.clients import ClientsPages
+from web.ui.day_close import DayClosePages
 from web.ui.imports import ImportPages
 from web.ui.plan_change import PlanChangePages
 from web.ui.plugins import PluginsPages
@@ -32,7 +33,7 @@ ui_router = Router(
                                          ClientsPages, ClientDetailsPages, ClientSetupPages, SellersPages,
                                          CatalogPages, CatalogPricesPages, SubscriptionOrderPages, SubscriptionPages,
                                          PlanChangePages, ClientAccountPages, AccountPages, AdjustmentPages,
-                                         ImportPages, PricingPages],
+                                         ImportPages, PricingPages, DayClosePages],
                dependencies=AUTHENTICATED),
     ],
     include_in_schema=False,

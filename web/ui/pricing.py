@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from core.domain.roles import MANAGE_BILLING, MANAGE_TENANT
-from core.domain.rules import BillingRules
+from core.domain.rules import DAY_CLOSE_MODES, BillingRules
 from core.services import catalog, clients, discounts, tenants
 from core.services.errors import Conflict, InvalidInput
 from web.principal import Principal
@@ -42,7 +42,8 @@ async def _page(request: Request, principal: Principal, *, section: str = "", er
         can_edit=actor.can(MANAGE_BILLING), can_rule=actor.can(MANAGE_TENANT),
         discount_errors=(errors or {}) if section == "discount" else {},
         discount_values=(values or {}) if section == "discount" else {"kind": "percent"},
-        rules_errors=(errors or {}) if section == RULES_FORM else {},
+        rules_errors=(errors or {}) if section == RULES_FORM else {}, day_close_modes=DAY_CLOSE_MODES,
+        rules_values=(values or {}) if section == RULES_FORM else {},
     )
 
 
@@ -79,10 +80,21 @@ class PricingPages(Controller):
     async def rules(self, request: Request, principal: Principal) -> Template | Redirect:
         form = await form_data(request)
         try:
-            await tenants.update_settings(principal.actor, rules={
-                "allow_duplicate_products": form.get("allow_duplicate_products") == "1",
-                "plan_change_policy": form.get("plan_change_policy", "")})
+            rules = {"allow_duplicate_products": form.get("allow_duplicate_products") == "1",
+                     "plan_change_policy": form.get("plan_change_policy", "")}
+            if "day_close_mode" in form:  # a form without the day close fields keeps them
+                rules["day_close_mode"] = form["day_close_mode"]
+            if "day_close_time" in form:
+                rules["day_close_time"] = _close_time(form["day_close_time"])
+            await tenants.update_settings(principal.actor, rules=rules)
         except InvalidInput as exc:
-            return await _page(request, principal, section=RULES_FORM, errors=field_errors(exc),
+            errors = {k.removeprefix("rules."): v for k, v in field_errors(exc).items()}
+            return await _page(request, principal, section=RULES_FORM, errors=errors, values=form,
                                status_code=HTTP_422_UNPROCESSABLE_ENTITY)
         return redirect("/pricing", "pricing.rules_saved")
+
+
+def _close_time(value: str | None) -> str:
+    """The close time as the rules keep it (HH:MM); a time input may add seconds (HH:MM:SS)."""
+    text = (value or "").strip()
+    return text[:5] if len(text) == 8 and text[5:6] == ":" else text

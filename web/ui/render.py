@@ -43,7 +43,8 @@ DONE_MESSAGES = frozenset({
     "subscriptions.status_changed", "subscriptions.changed", "subscriptions.change_scheduled",
     "subscriptions.cancelled", "subscriptions.suspend_saved", "accounts.opened", "accounts.adjustment_added",
     "accounts.adjustment_confirmed", "accounts.adjustment_cancelled", "pricing.discount_added",
-    "pricing.discount_saved", "pricing.rules_saved",
+    "pricing.discount_saved", "pricing.rules_saved", "day_close.run_done", "day_close.confirmed",
+    "day_close.cancelled", "day_close.retried",
 })
 
 

@@ -13,6 +13,7 @@ from core.plugins.manager import PluginRegistry
 from core.services import audit, plugins, tenants, users
 from core.services.errors import Conflict, InvalidInput
 from web.principal import Principal
+from web.ui.day_close import awaiting
 from web.ui.render import GENERAL, field_errors, form_data, page, redirect
 
 AUDIT_PAGE = 50
@@ -36,7 +37,7 @@ class DashboardPages(Controller):
         return await page(request, principal, "dashboard.html", active="dashboard",
                           active_users=sum(1 for u in staff if u.is_active), total_users=len(staff),
                           enabled_plugins=sum(1 for p in installed if p.enabled), total_plugins=len(installed),
-                          recent=recent)
+                          recent=recent, awaiting_runs=await awaiting(principal))
 
     @get("/audit")
     async def audit_log(self, request: Request, principal: Principal, before: int | None = None) -> Template:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from piccolo.query.functions.aggregate import Count, Max, Sum
 
+from core.db import bulk
 from core.db.queries.clients import COLUMNS as CLIENT_COLUMNS
 from core.db.queries.clients import ClientRecord
 from core.db.queries.clients import _record as client_record
@@ -112,8 +113,11 @@ async def last_closed_date(tenant_id: int) -> date | None:
     return row["business_date"] if row else None
 
 
-async def list_runs(tenant_id: int, *, limit: int = 50, offset: int = 0) -> tuple[list[RunRecord], int]:
+async def list_runs(tenant_id: int, *, state: str | None = None, limit: int = 50,
+                    offset: int = 0) -> tuple[list[RunRecord], int]:
     where = DayCloseRun.tenant == tenant_id
+    if state:
+        where &= DayCloseRun.state == state
     rows = await DayCloseRun.select().where(where).order_by(DayCloseRun.business_date, DayCloseRun.id,
                                                             ascending=False).limit(limit).offset(offset)
     return [_run(r) for r in rows], await DayCloseRun.count().where(where)
@@ -252,13 +256,14 @@ async def period_movements(tenant_id: int, account_ids: list[int], start: date, 
 
 
 async def open_missing_accounts(tenant_id: int, currency: str, on: date) -> int:
-    """Open the account in ``currency`` of every client with a charge due by ``on`` that has none."""
+    """Open the account in ``currency`` of every client with a charge due by ``on`` that has none
+    (a concurrent run opening it first is no error)."""
     rows = await Account.raw(
         'INSERT INTO "account" (tenant, client, currency, balance_minor, created_at) '
         'SELECT DISTINCT s.tenant, s.client, {}, 0, CURRENT_TIMESTAMP FROM "subscription" s '
         'WHERE s.tenant = {} AND s.next_billing_date <= {} AND NOT EXISTS '
         '(SELECT 1 FROM "account" a WHERE a.tenant = s.tenant AND a.client = s.client AND a.currency = {}) '
-        'RETURNING id', currency, tenant_id, on, currency)
+        'ON CONFLICT DO NOTHING RETURNING id', currency, tenant_id, on, currency)
     return len(rows)
 
 
@@ -276,25 +281,26 @@ _RESULT_COLUMNS = [DayCloseAccount.all_columns(), DayCloseAccount.client.display
 
 def result_row(tenant_id: int, run_id: int, account_id: int, client_id: int, business_date: date, state: str, *,
                result: dict, charges_minor: int = 0, credits_minor: int = 0, documents: int = 0,
-               fingerprint: str = "", error: str = "", decided_by: str = "") -> DayCloseAccount:
-    return DayCloseAccount(tenant=tenant_id, run=run_id, account=account_id, client=client_id,
-                           business_date=business_date, state=state, charges_minor=charges_minor,
-                           credits_minor=credits_minor, documents=documents, result=json.dumps(result),
-                           fingerprint=fingerprint, error=error, decided_by=decided_by)
+               fingerprint: str = "", error: str = "", decided_by: str = "") -> dict:
+    """A ``day_close_account`` row, as written by :func:`insert_results` or :func:`replace_result`."""
+    return {"tenant": tenant_id, "run": run_id, "account": account_id, "client": client_id,
+            "business_date": business_date, "state": state, "charges_minor": charges_minor,
+            "credits_minor": credits_minor, "documents": documents, "result": json.dumps(result),
+            "fingerprint": fingerprint, "error": error, "decided_by": decided_by,
+            "updated_at": datetime.now(timezone.utc)}
 
 
-async def insert_results(rows: list[DayCloseAccount]) -> None:
-    for start in range(0, len(rows), 500):
-        await DayCloseAccount.insert(*rows[start:start + 500])
+async def insert_results(rows: list[dict]) -> None:
+    await bulk.insert_rows(DayCloseAccount, rows)
 
 
-async def replace_result(tenant_id: int, result_id: int, from_states: tuple[str, ...], row: DayCloseAccount) -> bool:
+_REWRITTEN = ("state", "charges_minor", "credits_minor", "documents", "result", "fingerprint", "error", "decided_by",
+              "updated_at")
+
+
+async def replace_result(tenant_id: int, result_id: int, from_states: tuple[str, ...], row: dict) -> bool:
     """Overwrite a result that is still in one of ``from_states``; False when it is not."""
-    values = {c: getattr(row, c._meta.name) for c in (
-        DayCloseAccount.state, DayCloseAccount.charges_minor, DayCloseAccount.credits_minor, DayCloseAccount.documents,
-        DayCloseAccount.result, DayCloseAccount.fingerprint, DayCloseAccount.error, DayCloseAccount.decided_by)}
-    values[DayCloseAccount.updated_at] = datetime.now().astimezone()
-    updated = await DayCloseAccount.update(values).where(
+    updated = await DayCloseAccount.update({getattr(DayCloseAccount, c): row[c] for c in _REWRITTEN}).where(
         (DayCloseAccount.tenant == tenant_id) & (DayCloseAccount.id == result_id)
         & DayCloseAccount.state.is_in(list(from_states))).returning(DayCloseAccount.id)
     return bool(updated)
