@@ -71,6 +71,14 @@ class Settings(BaseSettings):
         default="billing@localhost", description="Sender address of outgoing mail."
     )
     log_level: str = Field(default="INFO", description="Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+    scheduler_interval: float = Field(
+        default=60,
+        ge=0,
+        description=(
+            "Seconds between two passes of the day-close schedule while the server runs "
+            "(each tenant's days are closed once their close time has passed); 0 disables it."
+        ),
+    )
     trace_plugins: bool = Field(
         default=False,
         description="Log every hook call with its arguments and results (SALDO_TRACE_PLUGINS=1).",

@@ -19,6 +19,7 @@ import core
 from core.db.engine import is_postgres
 from core.db.tables import Tenant
 from core.plugins.manager import PluginRegistry
+from core.services import scheduler as day_close_schedule
 from core.settings import Settings, get_settings
 from web.api import api_router
 from web.errors import EXCEPTION_HANDLERS
@@ -42,7 +43,7 @@ async def database_pool(app: Litestar):
     engine = Tenant._meta.db
     pooled = is_postgres(engine) and settings.database_pool_size > 0
     if pooled:
-        await engine.start_connection_pool(max_size=settings.database_pool_size)
+        await engine.start_connection_pool(min_size=1, max_size=settings.database_pool_size)
     try:
         yield
     finally:
@@ -50,7 +51,20 @@ async def database_pool(app: Litestar):
             await engine.close_connection_pool()
 
 
-def create_app(settings: Settings | None = None, registry: PluginRegistry | None = None) -> Litestar:
+@asynccontextmanager
+async def day_close_scheduler(app: Litestar):
+    """The day-close schedule in a background task while the app runs (``saldo serve``),
+    every SALDO_SCHEDULER_INTERVAL seconds; errors are logged, never raised."""
+    interval = app.state.settings.scheduler_interval if app.state.scheduler else 0
+    async with day_close_schedule.running(app.state.registry, interval) as task:
+        app.state.scheduler_task = task
+        yield
+
+
+def create_app(settings: Settings | None = None, registry: PluginRegistry | None = None, *,
+               scheduler: bool = False) -> Litestar:
+    """The application; with ``scheduler`` it also closes tenants' days on schedule (as
+    ``saldo serve`` does; tests and embedding code leave it off)."""
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level)
     registry = registry or PluginRegistry.build(trace=settings.trace_plugins)
@@ -67,8 +81,8 @@ def create_app(settings: Settings | None = None, registry: PluginRegistry | None
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[idempotency_middleware],
         template_config=template_config,
-        lifespan=[database_pool],
-        state=State({"settings": settings, "registry": registry}),
+        lifespan=[database_pool, day_close_scheduler],
+        state=State({"settings": settings, "registry": registry, "scheduler": scheduler}),
         openapi_config=OpenAPIConfig(
             title="Saldo API",
             version=core.__version__,
@@ -81,3 +95,8 @@ def create_app(settings: Settings | None = None, registry: PluginRegistry | None
         ),
         debug=False,
     )
+
+
+def create_served_app() -> Litestar:
+    """The application ``saldo serve`` runs: with the day-close scheduler."""
+    return create_app(scheduler=True)

@@ -1,10 +1,13 @@
-"""``saldo``: serve, migrate, demo, tenants, users, plugins, clock, and plugins' own commands."""
+"""``saldo``: serve, migrate, demo, tenants, users, plugins, clock, import, close-day,
+simulate, and plugins' own commands."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import sys
+from datetime import timedelta
 
 import click
 
@@ -37,6 +40,25 @@ async def _tenant_actor(slug: str):
     return tenant, Actor.cli(tenant.id)
 
 
+@contextlib.asynccontextmanager
+async def _connection_pool():
+    """On PostgreSQL, a connection pool (SALDO_DATABASE_POOL_SIZE) for a command that runs
+    many queries, instead of a connection per query."""
+    from core.db.engine import is_postgres
+    from core.db.tables import Tenant
+    from core.settings import get_settings
+
+    engine, size = Tenant._meta.db, get_settings().database_pool_size
+    pooled = is_postgres(engine) and size > 0
+    if pooled:
+        await engine.start_connection_pool(min_size=1, max_size=size)
+    try:
+        yield
+    finally:
+        if pooled:
+            await engine.close_connection_pool()
+
+
 def _registry():
     from core.plugins.manager import PluginRegistry
     from core.settings import get_settings
@@ -55,7 +77,10 @@ def cli() -> None:
 @click.option("--port", type=int, default=None, help="Port to listen on (default: SALDO_PORT or 8000).")
 @click.option("--no-migrate", is_flag=True, help="Do not apply migrations before starting.")
 def serve(host: str | None, port: int | None, no_migrate: bool) -> None:
-    """Apply migrations and serve the web UI and the API."""
+    """Apply migrations and serve the web UI and the API.
+
+    While it runs, every tenant's days are closed once their close time has passed
+    (every SALDO_SCHEDULER_INTERVAL seconds; 0 turns this off)."""
     import uvicorn
 
     from core.settings import get_settings
@@ -65,7 +90,7 @@ def serve(host: str | None, port: int | None, no_migrate: bool) -> None:
         asyncio.run(_migrate())
     host, port = host or settings.host, port or settings.port
     click.echo(f"Saldo is at http://{host}:{port}/  (API docs: http://{host}:{port}/schema)")
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, log_level=settings.log_level.lower())
+    uvicorn.run("web.app:create_served_app", factory=True, host=host, port=port, log_level=settings.log_level.lower())
 
 
 async def _migrate(verbose: bool = False) -> None:
@@ -85,21 +110,39 @@ def migrate_command(verbose: bool) -> None:
 @cli.command()
 @run
 async def demo() -> None:
-    """Create the demo tenant with its owner and sample data (does nothing if it exists)."""
+    """Create the demo tenant with its owner, sample data and months of history.
+
+    The tenant's clock is put on the first day of the month four months back (from today's
+    real date), the catalog, clients and subscriptions are made then, and the clock is
+    moved day by day to today, closing every day on the way: runs, invoices, acts and
+    balances are there at once. The tenant is then put on the real clock, so the server's
+    schedule closes each new day. Does nothing if the demo tenant exists (an interrupted
+    history is finished)."""
+    await _migrate()
+    async with _connection_pool():
+        await _demo_tenant()
+    click.echo(f"Demo login: organisation {DEMO_SLUG}, e-mail {DEMO_EMAIL}, password {DEMO_PASSWORD}")
+
+
+async def _demo_tenant() -> None:
     from core.services import demo as demo_data
     from core.services import tenants, users
     from core.services.actor import Actor
     from core.settings import get_settings
 
-    await _migrate()
-    existing = {t.slug for t in await tenants.all_tenants()}
+    existing = {t.slug: t for t in await tenants.all_tenants()}
     if DEMO_SLUG not in existing:
         tenant = await tenants.create(slug=DEMO_SLUG, name="ООО «Демо Хостинг»", timezone=get_settings().timezone)
         await users.create(Actor.cli(tenant.id), email=DEMO_EMAIL, password=DEMO_PASSWORD, role="owner",
                            name="Демо Администратор")
-        await demo_data.seed(Actor.cli(tenant.id))
-        click.echo("Created the demo tenant with sample clients, products and subscriptions.")
-    click.echo(f"Demo login: organisation {DEMO_SLUG}, e-mail {DEMO_EMAIL}, password {DEMO_PASSWORD}")
+        with _DaysBar("Demo history") as bar:
+            runs = await demo_data.create_with_history(Actor.cli(tenant.id), _registry(), progress=bar)
+        click.echo(f"Created the demo tenant with sample clients, products and subscriptions, and "
+                   f"{len(runs)} closed days of history.")
+    elif existing[DEMO_SLUG].clock_mode == "simulated":
+        with _DaysBar("Demo history") as bar:
+            runs = await demo_data.finish_history(Actor.cli(existing[DEMO_SLUG].id), _registry(), progress=bar)
+        click.echo(f"Finished the demo tenant's history ({len(runs)} more closed days).")
 
 
 @cli.group()
@@ -314,6 +357,213 @@ async def import_command(kind: str, path: str, slug: str, dry_run: bool) -> None
         raise click.ClickException(f"{len(report.problems)} problem(s); nothing was imported")
     verb = "would be imported (dry run)" if dry_run else "imported"
     click.echo(f"{len(report.created)} {kind} {verb}.")
+
+
+# The day close.
+
+PARKED_EXIT = 3
+
+
+class _DaysBar:
+    """A progress bar on stderr of a simulation: day x of y, and the clock's date."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.bar = label, None
+
+    def __enter__(self) -> "_DaysBar":
+        return self
+
+    def __call__(self, done: int, total: int, day) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=max(total, 1), label=self.label, file=sys.stderr,
+                                         item_show_func=lambda shown: shown)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos, f"day {done} of {total}, {day.isoformat()}")
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+class _AccountsBar:
+    """A progress bar on stderr per closed day: accounts seen of the tenant's accounts."""
+
+    def __init__(self, slug: str, total: int) -> None:
+        self.slug, self.total, self.day, self.bar = slug, total, None, None
+
+    def __enter__(self) -> "_AccountsBar":
+        return self
+
+    def __call__(self, day, seen: int) -> None:
+        if day != self.day:
+            self.__exit__(None, None, None)
+            self.day = day
+            self.bar = click.progressbar(length=max(self.total, seen, 1), label=f"{self.slug} {day.isoformat()}",
+                                         file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.length = max(self.bar.length, seen)
+        self.bar.update(seen - self.bar.pos)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+            self.bar = None
+
+
+async def _account_count(tenant_id: int) -> int:
+    from core.db.tables import Account
+
+    return await Account.count().where(Account.tenant == tenant_id)
+
+
+def _money(minor: int, currency: str) -> str:
+    from core.domain.money import Money
+
+    return f"{Money.from_minor(minor, currency).amount} {currency}"
+
+
+def _echo_run(slug: str, run, currency: str) -> int:
+    """Print a run's line; returns how many of its accounts are parked."""
+    totals = run.totals
+    by_state = ", ".join(f"{state} {t['accounts']}" for state, t in sorted(totals.items())) or "none with anything due"
+    counted = [t for state, t in totals.items() if state not in ("parked", "cancelled")]
+    charges = sum(t["charges_minor"] for t in counted)
+    credits = sum(t["credits_minor"] for t in counted)
+    documents = sum(t["documents"] for t in counted)
+    click.echo(f"{slug} {run.business_date.isoformat()} {run.mode} {run.state}: accounts {by_state}; "
+               f"charges {_money(charges, currency)}, credits {_money(credits, currency)}, documents {documents}; "
+               f"{run.duration_ms / 1000:.2f} s (run {run.id})")
+    return totals.get("parked", {}).get("accounts", 0)
+
+
+def _finish(parked: list[tuple[str, int, int]], failed: list[str] = ()) -> None:
+    """Say which runs have parked accounts and how to retry them; set the exit status."""
+    if parked:
+        count = sum(n for _, _, n in parked)
+        click.echo(f"{count} account(s) parked, nothing was written for them:", err=True)
+        for slug, run_id, n in parked:
+            click.echo(f"  {slug}: run {run_id}: {n} parked; fix their data, then "
+                       f"saldo close-day --retry {run_id} --tenant {slug}", err=True)
+    if failed:
+        raise click.ClickException(f"the day close failed for {len(failed)} tenant(s): {', '.join(failed)}")
+    if parked:
+        raise click.exceptions.Exit(PARKED_EXIT)
+
+
+@cli.command("close-day")
+@click.option("--tenant", "slug", default=None, help="Tenant slug (default: every tenant).")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Close this business date (default: catch up every missed day up to yesterday).")
+@click.option("--mode", type=click.Choice(["sandbox", "auto", "confirm"]), default=None,
+              help="sandbox shows, auto commits, confirm waits for a manager (default: the tenant's rule).")
+@click.option("--retry", "retry_run", type=int, default=None, metavar="RUN_ID",
+              help="Run the parked accounts of run RUN_ID again (after their data was fixed).")
+@run
+async def close_day_command(slug: str | None, on, mode: str | None, retry_run: int | None) -> None:
+    """Close business days: charges that fell due, invoices, acts, blocks.
+
+    Without --date every day after the tenant's last closed one is closed, up to
+    yesterday by the tenant's clock (only yesterday if it was never closed), after
+    finishing a run a crash left unfinished. A run that was interrupted is resumed by
+    running the command again: accounts it wrote are not written twice.
+
+    One line per run: date, mode, state, accounts by state, charges, credits, documents,
+    duration. Exit status: 0 done, 1 an error, 3 some accounts were parked (the others
+    were written)."""
+    async with _connection_pool():
+        await _close_days(slug, on, mode, retry_run)
+
+
+async def _close_days(slug: str | None, on, mode: str | None, retry_run: int | None) -> None:
+    from core.services import day_close, scheduler
+    from core.services import tenants as svc
+    from core.services.actor import Actor
+
+    if retry_run is not None:
+        if on is not None or mode is not None:
+            raise click.UsageError("--retry re-runs a run's parked accounts: it takes no --date or --mode")
+        await _retry(slug, retry_run)
+        return
+    if mode == "sandbox" and on is None:
+        raise click.UsageError("a sandbox run previews one day: give --date YYYY-MM-DD")
+    chosen = [await svc.by_slug(slug)] if slug else await svc.all_tenants()
+    registry = _registry()
+    parked, failed = [], []
+    for tenant in chosen:
+        actor = Actor.cli(tenant.id)
+        try:
+            with _AccountsBar(tenant.slug, await _account_count(tenant.id)) as bar:
+                if on is not None:
+                    runs = [await day_close.close_day(actor, registry, on.date(), mode=mode,
+                                                      progress=lambda n: bar(on.date(), n))]
+                else:
+                    yesterday = svc.clock_of(tenant).today() - timedelta(days=1)
+                    runs = await day_close.catch_up(actor, registry, yesterday, mode=mode, progress=bar)
+        except ServiceError as exc:
+            if slug:
+                raise
+            failed.append(tenant.slug)
+            click.echo(f"{tenant.slug}: {exc.message}", err=True)
+            continue
+        if not runs:
+            click.echo(f"{tenant.slug}: nothing to close (every day up to yesterday is closed)")
+        for closed in runs:
+            count = _echo_run(tenant.slug, closed, tenant.currency)
+            if count:
+                parked.append((tenant.slug, closed.id, count))
+    _finish(parked, failed)
+
+
+async def _retry(slug: str | None, run_id: int) -> None:
+    from core.db.tables import DayCloseRun
+    from core.services import day_close
+    from core.services import tenants as svc
+    from core.services.actor import Actor
+    from core.services.errors import NotFound
+
+    if slug:
+        tenant = await svc.by_slug(slug)
+    else:
+        row = await DayCloseRun.select(DayCloseRun.tenant).where(DayCloseRun.id == run_id).first()
+        if row is None:
+            raise NotFound("day close run", run_id)
+        tenant = await svc.get(row["tenant"])
+    retried = await day_close.retry(Actor.cli(tenant.id), _registry(), run_id)
+    count = _echo_run(tenant.slug, retried, tenant.currency)
+    _finish([(tenant.slug, retried.id, count)] if count else [])
+
+
+@cli.command()
+@click.option("--tenant", "slug", required=True, help="Tenant slug (its clock must be simulated).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), required=True, metavar="YYYY-MM-DD",
+              help="Move the clock to this date; every day before it gets closed.")
+@run
+async def simulate(slug: str, until) -> None:
+    """Live through days on a simulated clock: move it one day at a time up to --until,
+    closing after each step the day that has just ended (in the tenant's mode).
+
+    The tenant must be on a simulated clock (saldo clock set --tenant SLUG --date ...);
+    a tenant on the real clock is refused rather than moved into the future. Resumable:
+    after an interruption run it again; it finishes the unfinished close and goes on from
+    the clock's date. Exit status 3 when some accounts were parked on the way."""
+    async with _connection_pool():
+        await _simulate(slug, until)
+
+
+async def _simulate(slug: str, until) -> None:
+    from core.services import scheduler
+    from core.services import tenants as svc
+
+    tenant, actor = await _tenant_actor(slug)
+    with _DaysBar(f"Simulating {slug}") as bar:
+        runs = await scheduler.simulate(actor, _registry(), until.date(), progress=bar)
+    parked = []
+    for closed in runs:
+        count = _echo_run(slug, closed, tenant.currency)
+        if count:
+            parked.append((slug, closed.id, count))
+    _echo_clock(await svc.get(tenant.id))
+    _finish(parked)
 
 
 def _add_plugin_commands() -> None:

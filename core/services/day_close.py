@@ -21,6 +21,7 @@ from core.db.integrity import is_unique_violation
 from core.db.queries import day_close as day_q
 from core.db.queries import tenants as tenants_q
 from core.db.queries.day_close import AccountResultRecord, AccountRow, RunRecord
+from core.db.transaction import atomic
 from core.domain.day_close import AccountState, Mode, RunState, close_due, dates_to_close
 from core.domain.roles import MANAGE_BILLING
 from core.domain.rules import BillingRules
@@ -58,7 +59,7 @@ async def close_day(actor: Actor, registry: PluginRegistry, business_date: date,
     chosen = Mode(mode or BillingRules.from_settings(tenant.settings).day_close_mode)
     if chosen is not Mode.SANDBOX and business_date >= tenants.clock_of(tenant).today():
         raise InvalidInput.field("date", f"{business_date} has not ended yet for this tenant; close an earlier day")
-    run_id = await _start(actor, business_date, chosen)
+    run_id, chosen = await _start(actor, business_date, chosen)
     started = time.monotonic()
     inputs = await _inputs(registry, actor.tenant_id, business_date)
     # Every client with a charge due needs its account (an empty one: this changes no balance).
@@ -77,20 +78,24 @@ async def close_day(actor: Actor, registry: PluginRegistry, business_date: date,
     return await _finish(actor.tenant_id, run_id, chosen, time.monotonic() - started)
 
 
-async def _start(actor: Actor, business_date: date, mode: Mode) -> int:
+async def _start(actor: Actor, business_date: date, mode: Mode) -> tuple[int, Mode]:
+    """The run to work in: the date's committing run if it exists (resumed in its own mode),
+    else a new one, recorded with its audit entry in one transaction."""
     if mode is not Mode.SANDBOX:
         existing = await day_q.committing_run(actor.tenant_id, business_date)
         if existing is not None:
-            return existing.id
+            return existing.id, Mode(existing.mode)
     try:
-        run_id = await day_q.insert_run(actor.tenant_id, business_date, mode.value, actor.label)
+        async with atomic():
+            run_id = await day_q.insert_run(actor.tenant_id, business_date, mode.value, actor.label)
+            await audit.record(actor, "day_close.run", "day_close_run", run_id, None,
+                               {"business_date": business_date.isoformat(), "mode": mode.value})
     except Exception as exc:
         if not is_unique_violation(exc):
             raise
-        return (await day_q.committing_run(actor.tenant_id, business_date)).id
-    await audit.record(actor, "day_close.run", "day_close_run", run_id, None,
-                       {"business_date": business_date.isoformat(), "mode": mode.value})
-    return run_id
+        existing = await day_q.committing_run(actor.tenant_id, business_date)
+        return existing.id, Mode(existing.mode)
+    return run_id, mode
 
 
 async def _finish(tenant_id: int, run_id: int, mode: Mode, seconds: float) -> RunRecord:
@@ -343,27 +348,30 @@ async def retry(actor: Actor, registry: PluginRegistry, run_id: int, result_ids:
 
 # Catching up and the schedule.
 
-async def catch_up(actor: Actor, registry: PluginRegistry, until: date,
+async def catch_up(actor: Actor, registry: PluginRegistry, until: date, *, mode: str | None = None,
                    progress: Callable[[date, int], None] | None = None) -> list[RunRecord]:
-    """Close every day after the last closed one up to ``until``, oldest first (days missed
-    while the system was down), in the tenant's mode."""
+    """Finish the latest run if a crash left it running, then close every day after the last
+    closed one up to ``until``, oldest first (days missed while the system was down), in
+    ``mode`` (the tenant's by default). A sandbox run commits nothing, so it cannot catch up."""
+    actor.require(MANAGE_BILLING)
+    if mode == Mode.SANDBOX.value:
+        raise InvalidInput.field("mode", "a sandbox run previews one given date; it cannot catch up")
     last = await day_q.last_closed_date(actor.tenant_id)
-    done = []
-    for day in dates_to_close(last, until):
-        done.append(await close_day(actor, registry, day,
-                                    progress=(lambda n, day=day: progress(day, n)) if progress else None))
-    return done
+    days = dates_to_close(last, until)
+    if last is not None and (await day_q.committing_run(actor.tenant_id, last)).state == RunState.RUNNING.value:
+        logger.info("day close: resuming the unfinished run of %s (tenant %s)", last, actor.tenant_id)
+        days.insert(0, last)
+    return [await close_day(actor, registry, day, mode=mode,
+                            progress=(lambda n, day=day: progress(day, n)) if progress else None) for day in days]
 
 
 async def scheduled_tick(registry: PluginRegistry) -> list[RunRecord]:
-    """Close, for every tenant, the days whose close time has passed by its clock."""
+    """Close, for every tenant, the days whose close time has passed by its clock (and
+    finish a run a crash left unfinished)."""
     done = []
     for tenant in await tenants.all_tenants():
         rules = BillingRules.from_settings(tenant.settings)
         due = close_due(tenants.clock_of(tenant).now(), rules.close_at)
-        last = await day_q.last_closed_date(tenant.id)
-        if last is not None and last >= due:
-            continue
         try:
             done += await catch_up(Actor.system(tenant.id), registry, due)
         except Exception:  # one tenant's failure must not stop the others

@@ -22,7 +22,7 @@ def saldo(saldo_db):
 
 def test_help_everywhere(saldo):
     for command in ([], ["serve"], ["tenants"], ["users", "create"], ["plugins", "list"], ["clock", "advance"],
-                    ["migrate"], ["demo"]):
+                    ["migrate"], ["demo"], ["close-day"], ["simulate"]):
         result = saldo(*command, "--help")
         assert "Usage:" in result.stdout
 
@@ -63,7 +63,10 @@ def test_demo_is_idempotent_and_prints_the_login(saldo):
     first = saldo("demo")
     second = saldo("demo")
     assert "admin@demo.saldo" in first.stdout and "demo-saldo-2026" in second.stdout
-    assert "Created the demo tenant." not in second.stdout
+    assert "Created the demo tenant" in first.stdout and "closed days of history" in first.stdout
+    assert "Created the demo tenant" not in second.stdout
+    assert "demo: real clock" in saldo("clock", "show", "--tenant", "demo").stdout
+    assert "nothing to close" in saldo("close-day", "--tenant", "demo").stdout  # every past day was closed
 
 
 def test_plugins_list_shows_installed_plugins(saldo):

@@ -22,11 +22,6 @@ from tests.day_close.test_close_day import _vps
 from tests.web.test_subscriptions import balance, customer, on_day, product
 
 
-async def _confirm_tenant(make_tenant):
-    tenant = await make_tenant(settings={"rules": {"day_close_mode": "confirm"}})
-    return tenant
-
-
 async def _state(tenant, run_id):
     rows = await DayCloseAccount.select(DayCloseAccount.account, DayCloseAccount.state).where(
         DayCloseAccount.run == run_id).order_by(DayCloseAccount.account)
