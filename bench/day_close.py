@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import importlib
 import io
 import json
 import os
@@ -43,7 +42,6 @@ import time
 import tracemalloc
 from datetime import date, datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -64,40 +62,6 @@ def log(message: str) -> None:
 
 def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-# The database.
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-async def _pg_admin(admin_url: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(admin_url, timeout=10)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
-def _use_database(url: str) -> None:
-    """Point the settings and every Piccolo table at ``url`` (as core/testing.py does)."""
-    from piccolo.table import Table
-
-    from core.settings import get_settings
-
-    os.environ["SALDO_DATABASE_URL"] = url
-    os.environ["SALDO_DATABASE_POOL_SIZE"] = "0"
-    get_settings.cache_clear()
-    if "core.db.piccolo_conf" in sys.modules:
-        importlib.reload(sys.modules["core.db.piccolo_conf"])
-    pending = list(Table.__subclasses__())
-    while pending:
-        table = pending.pop()
-        table._meta._db = None
-        pending.extend(table.__subclasses__())
 
 
 # Seeding.
@@ -311,21 +275,22 @@ async def check(tenant_id: int, run, n: int) -> dict:
 async def run(args) -> dict:
     from piccolo.table import Table  # noqa: F401  (imported before the engine is chosen)
 
+    from core.db.databases import postgres_admin, use_database, with_database
     from core.db.migrate import migrate
 
     if args.db == "sqlite":
         folder = tempfile.mkdtemp(prefix="saldo-bench-")
         url = f"sqlite:///{folder}/bench.sqlite"
         cleanup = lambda: __import__("shutil").rmtree(folder, ignore_errors=True)  # noqa: E731
-        _use_database(url)
+        use_database(url)
         admin_url = name = None
     else:
         admin_url = args.postgres_url
         name = f"saldo_bench_{os.getpid()}"
-        await _pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await _pg_admin(admin_url, f'CREATE DATABASE "{name}"')
-        url = _with_database(admin_url, name)
-        _use_database(url)
+        await postgres_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await postgres_admin(admin_url, f'CREATE DATABASE "{name}"')
+        url = with_database(admin_url, name)
+        use_database(url)
         cleanup = None
     try:
         return await _measure(args, url, migrate)
@@ -333,7 +298,7 @@ async def run(args) -> dict:
         if cleanup:
             cleanup()
         if name and not args.keep:
-            await _pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await postgres_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         elif name:
             log(f"kept database {name}")
 

@@ -9,52 +9,17 @@ tests isolate themselves by creating their own tenants with ``make_tenant``.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import os
 import secrets
-import sys
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from core.db.databases import postgres_admin, use_database, with_database
 from core.plugins.testing import plugin_registry, register_plugin, tenant_context  # noqa: F401  (re-exported fixtures)
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TEST_PASSWORD = "correct horse battery"
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-async def _postgres(admin_url: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(admin_url, timeout=10)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
-def _use_database(url: str) -> None:
-    """Point the settings and every Piccolo table at ``url``."""
-    from piccolo.table import Table
-
-    from core.settings import get_settings
-
-    os.environ["SALDO_DATABASE_URL"] = url
-    os.environ["SALDO_DATABASE_POOL_SIZE"] = "0"
-    get_settings.cache_clear()
-    if "core.db.piccolo_conf" in sys.modules:
-        importlib.reload(sys.modules["core.db.piccolo_conf"])
-    pending = list(Table.__subclasses__())
-    while pending:
-        table = pending.pop()
-        table._meta._db = None
-        pending.extend(table.__subclasses__())
 
 
 def database_kind() -> str:
@@ -71,23 +36,23 @@ async def saldo_db(tmp_path_factory):
 
     if database_kind() == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'saldo-test.sqlite'}"
-        _use_database(url)
+        use_database(url)
         await migrate()
         yield url
         return
     admin_url = os.environ.get("SALDO_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     name = f"saldo_test_{os.getpid()}_{secrets.token_hex(3)}"
     try:
-        await _postgres(admin_url, f'CREATE DATABASE "{name}"')
+        await postgres_admin(admin_url, f'CREATE DATABASE "{name}"')
     except (OSError, asyncio.TimeoutError) as exc:
         pytest.fail(f"PostgreSQL is unreachable at {admin_url}: {exc}", pytrace=False)
-    url = _with_database(admin_url, name)
-    _use_database(url)
+    url = with_database(admin_url, name)
+    use_database(url)
     try:
         await migrate()
         yield url
     finally:
-        await _postgres(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await postgres_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass
