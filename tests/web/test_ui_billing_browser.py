@@ -12,21 +12,12 @@ from core.domain.money import Money
 from core.services import ledger, subscriptions, tenants
 
 from tests.web.billing_pages import billed_and_paid, customer
-from tests.web.test_ui_browser import LiveServer, browser_page, chromium_installed  # noqa: F401  (fixtures)
+from tests.web.test_ui_browser import app_server, browser_page, chromium_installed  # noqa: F401  (fixtures)
 
 NBSP = "\u00a0"
 
 
-@pytest.fixture
-def billing_server(saldo_db, plugin_registry):
-    """The application served by uvicorn with the installed plugins only (pricing runs through them)."""
-    from web.app import create_app
-
-    with LiveServer(create_app(registry=plugin_registry)) as server:
-        yield server
-
-
-async def test_a_manager_sells_a_subscription_and_changes_its_quantity(billing_server, browser_page,  # noqa: F811
+async def test_a_manager_sells_a_subscription_and_changes_its_quantity(app_server, browser_page,  # noqa: F811
                                                                         make_tenant):
     from playwright.async_api import expect
 
@@ -35,7 +26,7 @@ async def test_a_manager_sells_a_subscription_and_changes_its_quantity(billing_s
     buyer = await customer(tenant)
     await tenants.set_clock(tenant.actor, mode="simulated", on=date(2019, 2, 1))
 
-    await page.goto(f"{billing_server.url}/login")
+    await page.goto(f"{app_server.url}/login")
     await page.fill("#f-organisation", tenant.slug)
     await page.fill("#f-email", tenant.owner.email)
     await page.fill("#f-password", tenant.password)

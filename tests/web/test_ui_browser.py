@@ -65,12 +65,18 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(saldo_db, plugin_registry, register_plugin):
+def app_server(saldo_db, plugin_registry):
+    """The application served by uvicorn with the test registry's plugins."""
     from web.app import create_app
 
-    register_plugin(SHOP)
     with LiveServer(create_app(registry=plugin_registry)) as server:
         yield server
+
+
+@pytest.fixture
+def live_server(register_plugin, app_server):
+    register_plugin(SHOP)  # hook calls read the registry at request time
+    return app_server
 
 
 @pytest.fixture

@@ -13,20 +13,12 @@ from core.domain.money import Money
 from core.services import day_close, ledger, tenants
 
 from tests.web.test_api_day_close import due_vps
-from tests.web.test_ui_browser import LiveServer, browser_page, chromium_installed  # noqa: F401  (fixtures)
+from tests.web.test_ui_browser import app_server, browser_page, chromium_installed  # noqa: F401  (fixtures)
 
 NBSP = "\u00a0"
 
 
-@pytest.fixture
-def day_close_server(saldo_db, plugin_registry):
-    from web.app import create_app
-
-    with LiveServer(create_app(registry=plugin_registry)) as server:
-        yield server
-
-
-async def test_a_manager_confirms_an_account_of_a_confirm_mode_run(day_close_server, browser_page,  # noqa: F811
+async def test_a_manager_confirms_an_account_of_a_confirm_mode_run(app_server, browser_page,  # noqa: F811
                                                                     make_tenant, plugin_registry):
     from playwright.async_api import expect
 
@@ -41,7 +33,7 @@ async def test_a_manager_confirms_an_account_of_a_confirm_mode_run(day_close_ser
     before = (await ledger.account(tenant.actor, account.id)).balance
     assert before == Money.of("5000.00")
 
-    await page.goto(f"{day_close_server.url}/login")
+    await page.goto(f"{app_server.url}/login")
     await page.fill("#f-organisation", tenant.slug)
     await page.fill("#f-email", tenant.owner.email)
     await page.fill("#f-password", tenant.password)
