@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     smtp_from: str = Field(
         default="billing@localhost", description="Sender address of outgoing mail."
     )
+    smtp_timeout: float = Field(
+        default=10, gt=0, description="Seconds to wait for the SMTP server before a message is given up."
+    )
     log_level: str = Field(default="INFO", description="Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL.")
     scheduler_interval: float = Field(
         default=60,

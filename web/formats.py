@@ -7,40 +7,14 @@ they need («6», «1,5»). Values are Money, Decimal or their exact strings, ne
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from jinja2 import pass_context
 
-NBSP = "\u00a0"
-
-
-def _decimal(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if hasattr(value, "amount"):  # Money
-        value = value.amount
-    try:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def format_number(lang: str, value, min_places: int = 2, max_places: int = 2) -> str:
-    """``value`` with ``min_places``..``max_places`` decimal places in ``lang``'s style."""
-    number = _decimal(value)
-    if number is None:
-        return "" if value is None else str(value)
-    needed = max(0, -number.normalize().as_tuple().exponent)
-    places = max(min_places, min(max_places, needed))
-    text = f"{abs(number):,.{places}f}"
-    if lang == "ru":
-        text = text.replace(",", NBSP).replace(".", ",")
-    return f"-{text}" if number < 0 else text
+from core.domain.money import as_decimal, format_number
 
 
 def plain(value) -> str:
     """The exact value as the services write it («3977.90»), for data attributes and forms."""
-    number = _decimal(value)
+    number = as_decimal(value)
     return "" if number is None else str(number)
 
 

@@ -160,3 +160,33 @@ def money_sum(items, currency: str = "RUB") -> Money:
     for item in items:
         total = total + item
     return total
+
+
+NBSP = "\u00a0"
+
+
+def as_decimal(value) -> Decimal | None:
+    """Money, a Decimal or its exact string as a Decimal; None for empty or unreadable input."""
+    if value is None or value == "":
+        return None
+    if hasattr(value, "amount"):  # Money
+        value = value.amount
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def format_number(lang: str, value, min_places: int = 2, max_places: int = 2) -> str:
+    """``value`` with ``min_places``..``max_places`` decimal places as ``lang`` writes it:
+    Russian «3 977,90» (a no-break space between thousands, a decimal comma), English
+    «3,977.90»."""
+    number = as_decimal(value)
+    if number is None:
+        return "" if value is None else str(value)
+    needed = max(0, -number.normalize().as_tuple().exponent)
+    places = max(min_places, min(max_places, needed))
+    text = f"{abs(number):,.{places}f}"
+    if lang == "ru":
+        text = text.replace(",", NBSP).replace(".", ",")
+    return f"-{text}" if number < 0 else text

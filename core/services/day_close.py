@@ -26,7 +26,7 @@ from core.domain.day_close import AccountState, Mode, RunState, close_due, dates
 from core.domain.roles import MANAGE_BILLING
 from core.domain.rules import BillingRules
 from core.plugins.manager import PluginRegistry
-from core.services import audit, plugins, tenants
+from core.services import audit, day_close_notice, plugins, tenants
 from core.services.actor import Actor
 from core.services.day_close_commit import Committed, Posted, commit
 from core.services.day_close_compute import AccountFailure, RunInputs, compute, load_chunk
@@ -75,7 +75,12 @@ async def close_day(actor: Actor, registry: PluginRegistry, business_date: date,
         seen += len(accounts)
         if progress:
             progress(seen)
-    return await _finish(actor.tenant_id, run_id, chosen, time.monotonic() - started)
+    was = (await day_q.get_run(actor.tenant_id, run_id)).state
+    finished = await _finish(actor.tenant_id, run_id, chosen, time.monotonic() - started)
+    waiting = RunState.AWAITING_CONFIRMATION.value
+    if finished.state == waiting and was != waiting:  # newly waiting (not a re-run): tell the managers once
+        await day_close_notice.announce_awaiting(actor.tenant_id, finished)
+    return finished
 
 
 async def _start(actor: Actor, business_date: date, mode: Mode) -> tuple[int, Mode]:
