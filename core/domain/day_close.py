@@ -193,16 +193,18 @@ class AccountOutcome:
                               "reasons": list(b.reasons)} for b in self.blocking]}
 
 
-def invoices(lines: Iterable[OutcomeLine], day: date) -> tuple[PlannedDocument, ...]:
-    """One invoice per seller entity for the day's charges (credits go to the balance)."""
-    by_seller: dict[int | None, list[OutcomeLine]] = {}
+def invoices(lines: Iterable[OutcomeLine], day: date, separate: bool = False) -> tuple[PlannedDocument, ...]:
+    """One invoice per seller entity for the day's charges (credits go to the balance); with
+    ``separate`` (the client's «Разделять счета») one per seller entity and subscription."""
+    groups: dict[tuple[int, int], list[OutcomeLine]] = {}
     for line in lines:
         if not line.credit:
-            by_seller.setdefault(line.seller_id, []).append(line)
+            key = (line.seller_id or 0, (line.subscription_id or 0) if separate else 0)
+            groups.setdefault(key, []).append(line)
     return tuple(
-        PlannedDocument(DocumentType.INVOICE, seller, day,
+        PlannedDocument(DocumentType.INVOICE, found[0].seller_id, day,
                         Period(min(l.period.start for l in found), max(l.period.end for l in found)), tuple(found))
-        for seller, found in sorted(by_seller.items(), key=lambda item: (item[0] is None, item[0] or 0)))
+        for _, found in sorted(groups.items()))
 
 
 def acts(period: Period, lines: Iterable[OutcomeLine],

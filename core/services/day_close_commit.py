@@ -75,8 +75,9 @@ def _summary(outcome: AccountOutcome) -> dict:
 
 
 async def _documents(run: RunInputs, run_id: int, items: list[Committed],
-                     posted: list[DomainDocument]) -> dict[tuple[int, int | None], int]:
-    """Insert the documents, numbered, and their lines; returns the invoice id per (account, seller)."""
+                     posted: list[DomainDocument]) -> dict[int, int]:
+    """Insert the documents, numbered, and their lines; returns the invoice id of each
+    invoiced outcome line (by the line object's id)."""
     planned = [(item.outcome, doc) for item in items for doc in item.outcome.documents]
     if not planned:
         return {}
@@ -99,7 +100,7 @@ async def _documents(run: RunInputs, run_id: int, items: list[Committed],
     invoice_of = {}
     for document_id, (outcome, doc), number in zip(ids, planned, numbers):
         if doc.type is DocumentType.INVOICE:
-            invoice_of[(outcome.account_id, doc.seller_id)] = document_id
+            invoice_of.update((id(line), document_id) for line in doc.lines)
         for position, line in enumerate(doc.lines, 1):
             lines.append({"tenant": run.tenant_id, "document": document_id, "position": position, "kind": "charge",
                           "description": line.description, "quantity_e3": quantity_to_units(line.quantity),
@@ -168,7 +169,7 @@ async def _ledger(run: RunInputs, items: list[Committed], invoice_of: dict) -> N
         for n, line in enumerate(item.outcome.lines):
             if line.total.is_zero():
                 continue
-            invoice = invoice_of.get((item.account_id, line.seller_id)) if not line.credit else None
+            invoice = invoice_of.get(id(line))
             source = ("document", str(invoice)) if invoice else ("subscription", str(line.subscription_id or ""))
             kind = EntryKind.REFUND_TO_BALANCE if line.credit else EntryKind.CHARGE
             rows.append({"tenant": run.tenant_id, "account": item.account_id, "kind": kind.value,

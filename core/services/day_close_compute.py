@@ -144,7 +144,7 @@ async def compute(run: RunInputs, chunk: ChunkInputs, account: AccountRow) -> Ac
         for charge in await step.run(day):
             lines.append(_priced(run, charge, Period(on, on), client_id=account.client_id, product_id=None,
                                  promo=frozenset(), seller=seller, source=f"step:{step.plugin_id}:{step.code}"))
-    documents = invoices(lines, on)
+    documents = invoices(lines, on, separate=client.separate_invoices)
     period = financial_period(on)
     if on == period.end:
         documents += acts(period, [*(_stored_line(l, currency) for l in chunk.period_lines.get(account.id, [])), *lines],

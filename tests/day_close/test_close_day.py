@@ -4,7 +4,7 @@ from datetime import date
 
 from core.db.tables import Document, DocumentLine, LedgerEntry
 from core.domain.money import Money
-from core.services import day_close, subscriptions
+from core.services import clients, day_close, subscriptions
 from tests.web.test_subscriptions import balance, customer, on_day, product
 
 
@@ -88,3 +88,31 @@ async def test_a_change_scheduled_for_the_next_period_is_applied_and_billed_from
     last = (await subscriptions.history(tenant.actor, sub.id))[-1]
     assert (last["kind"], last["reason"], last["business_date"]) == ("upgrade", "scheduled plan change applied",
                                                                      "2026-04-01")
+
+
+async def test_a_client_with_separate_invoices_gets_one_per_subscription(make_tenant, plugin_registry):
+    tenant = await make_tenant()
+    vps = await product(tenant, "VPS", {"monthly": "3100"})
+    mail = await product(tenant, "Почта", {"monthly": "310"})
+    client = await customer(tenant)
+    await clients.update(tenant.actor, client.id, separate_invoices=True)
+    together = await customer(tenant, email="together@example.ru")
+    await on_day(tenant, date(2026, 3, 1))
+    for who in (client, together):
+        for product_id in (vps, mail):
+            sub = await subscriptions.create(tenant.actor, client_id=who.id, product_id=product_id, cycle="monthly")
+            await subscriptions.change_status(tenant.actor, sub.id, "active")
+    await on_day(tenant, date(2026, 3, 2))
+    await day_close.close_day(tenant.actor, plugin_registry, date(2026, 3, 1))
+    invoices = {d["id"]: (d["client"], d["total_minor"]) for d in await Document.select(
+        Document.id, Document.client, Document.total_minor).where(Document.tenant == tenant.id)}
+    assert sorted(invoices.values()) == sorted([(client.id, 310000), (client.id, 31000), (together.id, 341000)])
+    entries = await LedgerEntry.select(LedgerEntry.source_type, LedgerEntry.source_id, LedgerEntry.amount_minor,
+                                       LedgerEntry.account.client.as_alias("client")).where(
+        LedgerEntry.tenant == tenant.id)
+    assert {e["source_type"] for e in entries} == {"document"}
+    by_invoice = {}
+    for e in entries:
+        assert invoices[int(e["source_id"])][0] == e["client"]  # each entry points at its client's invoice
+        by_invoice[int(e["source_id"])] = by_invoice.get(int(e["source_id"]), 0) - e["amount_minor"]
+    assert by_invoice == {i: total for i, (_, total) in invoices.items()}
