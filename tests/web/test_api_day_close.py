@@ -64,6 +64,7 @@ async def test_a_confirm_run_waits_and_confirmation_posts_the_charge(client, mak
     assert [d["type"] for d in result["result"]["documents"]] == ["invoice"]
     assert (await pending(client, headers, run["id"], state="done"))["total"] == 0
     assert (await pending(client, headers, run["id"], search="Фабрика"))["total"] == 1
+    assert (await pending(client, headers, run["id"], search="фабрика"))["total"] == 1  # any case, Cyrillic too
     assert (await pending(client, headers, run["id"], search="нет такого"))["total"] == 0
 
     one = await client.get(f"/api/v1/day-close/accounts/{result['id']}", headers=headers)

@@ -100,6 +100,12 @@ def _contains(text: str):
     return WhereRaw(f"{function}(search_text, {{}}) > 0", text)
 
 
+async def ids_matching(tenant_id: int, text: str) -> list[int]:
+    """Clients whose names, e-mail or ИНН contain ``text`` (any case)."""
+    rows = await Client.select(Client.id).where((Client.tenant == tenant_id) & _contains(text.strip().lower()))
+    return [r["id"] for r in rows]
+
+
 def _filter(tenant_id: int, *, status: str | None, client_type: str | None, group_id: int | None,
             manager_id: int | None, seller_id: int | None, search: str | None):
     where = Client.tenant == tenant_id

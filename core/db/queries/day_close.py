@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 from piccolo.query.functions.aggregate import Count, Max, Sum
 
 from core.db import bulk
+from core.db.queries import clients as clients_q
 from core.db.queries.clients import COLUMNS as CLIENT_COLUMNS
 from core.db.queries.clients import ClientRecord
 from core.db.queries.clients import _record as client_record
@@ -312,7 +313,7 @@ async def results(tenant_id: int, run_id: int, *, state: str | None = None, sear
     if state:
         where &= DayCloseAccount.state == state
     if search:
-        where &= DayCloseAccount.client.display_name.ilike(f"%{search}%")
+        where &= DayCloseAccount.client.is_in(await clients_q.ids_matching(tenant_id, search) or [0])
     rows = await DayCloseAccount.select(*_RESULT_COLUMNS).where(where).order_by(DayCloseAccount.account).limit(
         limit).offset(offset)
     return [_result(r) for r in rows], await DayCloseAccount.count().where(where)
