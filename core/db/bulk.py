@@ -59,12 +59,18 @@ async def add_to_column(table: type[Table], tenant_id: int, column: str, deltas:
 
 
 async def insert_rows(table: type[Table], rows: Sequence[dict], returning_id: bool = False) -> list[int]:
-    """Insert rows given as dicts (all with the same keys) with multi-row INSERTs, without
-    building ORM objects; returns the new ids in order when asked."""
+    """Insert rows given as dicts (all with the same keys) without building ORM objects: by
+    COPY inside a PostgreSQL transaction, else by multi-row INSERTs; returns the new ids in
+    order when asked (always by INSERT … RETURNING)."""
     if not rows:
         return []
     name = table._meta.tablename
     columns = list(rows[0])
+    connection = _copy_connection(table) if not returning_id else None
+    if connection is not None:  # PostgreSQL, inside a transaction: COPY is several times faster
+        await connection.copy_records_to_table(name, columns=columns,
+                                               records=[tuple(row[c] for c in columns) for row in rows])
+        return []
     per_statement = max(1, min(CHUNK, 30000 // len(columns)))
     placeholders = "(" + ", ".join(["{}"] * len(columns)) + ")"
     ids: list[int] = []
@@ -76,3 +82,12 @@ async def insert_rows(table: type[Table], rows: Sequence[dict], returning_id: bo
         if returning_id:
             ids.extend(r["id"] for r in result)
     return ids
+
+
+def _copy_connection(table: type[Table]):
+    """The asyncpg connection of the PostgreSQL transaction in progress, if any."""
+    db = table._meta.db
+    if not is_postgres(db):
+        return None
+    transaction = db.current_transaction.get()
+    return transaction.connection if transaction is not None else None

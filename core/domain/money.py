@@ -56,6 +56,9 @@ def round_amount(value: Number) -> Decimal:
 
 def exact(value: Number, places: int, what: str) -> Decimal:
     """``value`` as a Decimal with ``places`` places; more places than that is an error, not a rounding."""
+    if type(value) is Decimal and value.is_finite() and value.as_tuple().exponent == -places \
+            and value.adjusted() < MAX_DIGITS - places:
+        return value  # already exact: the common case, kept cheap
     number = to_decimal(value)
     rounded = quantize(number, places)
     if rounded != number:
