@@ -58,15 +58,17 @@ async def add_to_column(table: type[Table], tenant_id: int, column: str, deltas:
                         *[value for pair in part for value in pair])
 
 
-async def insert_rows(table: type[Table], rows: Sequence[dict], returning_id: bool = False) -> list[int]:
+async def insert_rows(table: type[Table], rows: Sequence[dict], returning_id: bool = False,
+                      skip_conflicts: bool = False) -> list[int]:
     """Insert rows given as dicts (all with the same keys) without building ORM objects: by
     COPY inside a PostgreSQL transaction, else by multi-row INSERTs; returns the new ids in
-    order when asked (always by INSERT … RETURNING)."""
+    order when asked (always by INSERT … RETURNING). With ``skip_conflicts`` a row that would
+    break a unique index is left out instead (by INSERT … ON CONFLICT DO NOTHING)."""
     if not rows:
         return []
     name = table._meta.tablename
     columns = list(rows[0])
-    connection = _copy_connection(table) if not returning_id else None
+    connection = _copy_connection(table) if not (returning_id or skip_conflicts) else None
     if connection is not None:  # PostgreSQL, inside a transaction: COPY is several times faster
         await connection.copy_records_to_table(name, columns=columns,
                                                records=[tuple(row[c] for c in columns) for row in rows])
@@ -77,7 +79,8 @@ async def insert_rows(table: type[Table], rows: Sequence[dict], returning_id: bo
     for start in range(0, len(rows), per_statement):
         part = rows[start:start + per_statement]
         quoted = ", ".join(f'"{c}"' for c in columns)
-        sql = (f'INSERT INTO "{name}" ({quoted}) VALUES {", ".join([placeholders] * len(part))}' + (" RETURNING id" if returning_id else ""))
+        sql = (f'INSERT INTO "{name}" ({quoted}) VALUES {", ".join([placeholders] * len(part))}'
+               + (" ON CONFLICT DO NOTHING" if skip_conflicts else "") + (" RETURNING id" if returning_id else ""))
         result = await table.raw(sql, *[row[c] for row in part for c in columns])
         if returning_id:
             ids.extend(r["id"] for r in result)

@@ -75,12 +75,7 @@ async def close_day(actor: Actor, registry: PluginRegistry, business_date: date,
         seen += len(accounts)
         if progress:
             progress(seen)
-    was = (await day_q.get_run(actor.tenant_id, run_id)).state
-    finished = await _finish(actor.tenant_id, run_id, chosen, time.monotonic() - started)
-    waiting = RunState.AWAITING_CONFIRMATION.value
-    if finished.state == waiting and was != waiting:  # newly waiting (not a re-run): tell the managers once
-        await day_close_notice.announce_awaiting(actor.tenant_id, finished)
-    return finished
+    return await _finish(actor.tenant_id, run_id, chosen, time.monotonic() - started, announce=True)
 
 
 async def _start(actor: Actor, business_date: date, mode: Mode) -> tuple[int, Mode]:
@@ -103,14 +98,19 @@ async def _start(actor: Actor, business_date: date, mode: Mode) -> tuple[int, Mo
     return run_id, mode
 
 
-async def _finish(tenant_id: int, run_id: int, mode: Mode, seconds: float) -> RunRecord:
+async def _finish(tenant_id: int, run_id: int, mode: Mode, seconds: float, announce: bool = False) -> RunRecord:
+    """Record the run's totals and state; with ``announce``, a run that has just come to
+    await confirmation is announced to the managers (once, also when runs race)."""
     totals = await day_q.run_totals(tenant_id, run_id)
     state = RunState.AWAITING_CONFIRMATION if AccountState.PENDING.value in totals else RunState.DONE
     run = await day_q.get_run(tenant_id, run_id)
-    await day_q.update_run(tenant_id, run_id, state=state.value, totals=totals,
-                           finished_at=datetime.now(timezone.utc),
+    moved = await day_q.move_run_to(tenant_id, run_id, state.value)
+    await day_q.update_run(tenant_id, run_id, totals=totals, finished_at=datetime.now(timezone.utc),
                            duration_ms=run.duration_ms + int(seconds * 1000))
-    return await day_q.get_run(tenant_id, run_id)
+    finished = await day_q.get_run(tenant_id, run_id)
+    if announce and moved and state is RunState.AWAITING_CONFIRMATION:
+        await day_close_notice.announce_awaiting(tenant_id, finished)
+    return finished
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ async def _process(inputs: RunInputs, run_id: int, mode: Mode, accounts: list[Ac
     rows = [day_q.result_row(tenant_id, run_id, c.account.id, c.account.client_id, on, AccountState.PARKED.value,
                              result={}, error=_error(c.outcome)) for c in failed]
     if mode is Mode.AUTO:
-        await day_q.insert_results(rows)
+        await day_q.insert_results(rows, skip_recorded=True)
         await _commit_many(inputs, run_id, [Committed(c.account.id, c.outcome) for c in ready])
         return
     state = AccountState.PREVIEW if mode is Mode.SANDBOX else AccountState.PENDING
@@ -154,7 +154,7 @@ async def _process(inputs: RunInputs, run_id: int, mode: Mode, accounts: list[Ac
                               result=c.outcome.public(), charges_minor=c.outcome.charges.minor,
                               credits_minor=c.outcome.credits.minor, documents=len(c.outcome.documents),
                               fingerprint=prints.get(c.account.id, "")) for c in ready]
-    await day_q.insert_results(rows)
+    await day_q.insert_results(rows, skip_recorded=True)
 
 
 async def _commit_many(inputs: RunInputs, run_id: int, items: list[Committed], decided_by: str = "") -> None:
@@ -181,7 +181,7 @@ async def _park(inputs: RunInputs, run_id: int, item: Committed, exc: Exception)
     row = day_q.result_row(tenant_id, run_id, item.account_id, item.outcome.client_id, inputs.business_date,
                            AccountState.PARKED.value, result=item.outcome.public(), error=_error(exc))
     if item.result_id is None:
-        await day_q.insert_results([row])
+        await day_q.insert_results([row], skip_recorded=True)
     else:
         await day_q.replace_result(tenant_id, item.result_id, (AccountState.PENDING.value, AccountState.PARKED.value,
                                                                AccountState.CANCELLED.value), row)

@@ -2,6 +2,7 @@
 (seed 000: «Отправил сообщение менеджеру»), over a real SMTP server; mail that is off or
 down never fails the run."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -102,6 +103,13 @@ async def test_a_run_newly_awaiting_confirmation_mails_the_managers_once(make_te
     assert (await day_close.retry(tenant.actor, plugin_registry, run.id, [pending.id])).state == "awaiting_confirmation"
     assert (await day_close.confirm(tenant.actor, plugin_registry, run.id)).state == "done"
     await day_close.close_day(tenant.actor, plugin_registry, DAY)
+    assert len(inbox.messages) == 1
+
+
+async def test_concurrent_runs_of_a_new_date_mail_once(make_tenant, plugin_registry, inbox):
+    tenant, _ = await _confirm_tenant(make_tenant)
+    runs = await asyncio.gather(*[day_close.close_day(tenant.actor, plugin_registry, DAY) for _ in range(3)])
+    assert {r.state for r in runs} == {"awaiting_confirmation"} and len({r.id for r in runs}) == 1
     assert len(inbox.messages) == 1
 
 

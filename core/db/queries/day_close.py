@@ -129,6 +129,15 @@ async def update_run(tenant_id: int, run_id: int, **values) -> None:
         (DayCloseRun.tenant == tenant_id) & (DayCloseRun.id == run_id))
 
 
+async def move_run_to(tenant_id: int, run_id: int, state: str) -> bool:
+    """Set the run's state; True only for the one caller that changed it (concurrent runs
+    of a date finish the same run)."""
+    changed = await DayCloseRun.update({DayCloseRun.state: state}).where(
+        (DayCloseRun.tenant == tenant_id) & (DayCloseRun.id == run_id) & (DayCloseRun.state != state)
+    ).returning(DayCloseRun.id)
+    return bool(changed)
+
+
 async def run_totals(tenant_id: int, run_id: int) -> dict:
     """Accounts by state, and the charges, credits and documents of each state."""
     rows = await DayCloseAccount.select(
@@ -291,8 +300,10 @@ def result_row(tenant_id: int, run_id: int, account_id: int, client_id: int, bus
             "updated_at": datetime.now(timezone.utc)}
 
 
-async def insert_results(rows: list[dict]) -> None:
-    await bulk.insert_rows(DayCloseAccount, rows)
+async def insert_results(rows: list[dict], *, skip_recorded: bool = False) -> None:
+    """Insert results; with ``skip_recorded`` an account another process recorded in the run
+    meanwhile keeps that record (without it the insert fails: the exactly-once marker)."""
+    await bulk.insert_rows(DayCloseAccount, rows, skip_conflicts=skip_recorded)
 
 
 _REWRITTEN = ("state", "charges_minor", "credits_minor", "documents", "result", "fingerprint", "error", "decided_by",
