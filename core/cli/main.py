@@ -475,7 +475,7 @@ async def close_day_command(slug: str | None, on, mode: str | None, retry_run: i
 
 
 async def _close_days(slug: str | None, on, mode: str | None, retry_run: int | None) -> None:
-    from core.services import day_close, scheduler
+    from core.services import day_close
     from core.services import tenants as svc
     from core.services.actor import Actor
 

@@ -230,20 +230,28 @@ async def refresh(actor: Actor, registry: PluginRegistry, run_id: int) -> int:
     """Recompute the run's pending accounts whose inputs changed since they were computed
     (a payment, a plan change…); returns how many were recomputed."""
     run = await get_run(actor, run_id)
-    pending, _ = await day_q.results(actor.tenant_id, run_id, state=AccountState.PENDING.value, limit=10**9)
+    pending = [await day_q.result(actor.tenant_id, i)
+               for i in await day_q.result_ids(actor.tenant_id, run_id, AccountState.PENDING.value)]
     if not pending:
         return 0
-    rows = {a.id: a for a in await day_q.accounts_after(actor.tenant_id, 0, 10**9,
-                                                         only=[r.account_id for r in pending])}
-    prints = await day_q.fingerprints(actor.tenant_id, list(rows.values()))
+    prints = await day_q.fingerprints(
+        actor.tenant_id, list((await day_q.accounts_by_id(actor.tenant_id, [r.account_id for r in pending])).values()))
     stale = [r for r in pending if prints.get(r.account_id) != r.fingerprint]
-    if not stale:
-        return 0
-    inputs = await _inputs(registry, actor.tenant_id, run.business_date)
-    for computed in await _compute_all(inputs, [rows[r.account_id] for r in stale]):
-        result = next(r for r in stale if r.account_id == computed.account.id)
-        await _store(inputs, run_id, result, computed, prints.get(computed.account.id, ""))
+    await _recompute_to_pending(actor, registry, run, stale)
     return len(stale)
+
+
+async def _recompute_to_pending(actor: Actor, registry: PluginRegistry, run: RunRecord,
+                                chosen: list[AccountResultRecord]) -> None:
+    """Compute the accounts afresh and keep them pending (or parked, when they fail)."""
+    if not chosen:
+        return
+    inputs = await _inputs(registry, actor.tenant_id, run.business_date)
+    rows = await day_q.accounts_by_id(actor.tenant_id, [c.account_id for c in chosen])
+    prints = await day_q.fingerprints(actor.tenant_id, list(rows.values()))
+    by_account = {c.account_id: c for c in chosen}
+    for computed in await _compute_all(inputs, list(rows.values())):
+        await _store(inputs, run.id, by_account[computed.account.id], computed, prints.get(computed.account.id, ""))
 
 
 async def _store(inputs: RunInputs, run_id: int, result: AccountResultRecord, computed: _Computed,
@@ -297,8 +305,7 @@ async def confirm(actor: Actor, registry: PluginRegistry, run_id: int,
 async def _recompute_and_commit(actor: Actor, registry: PluginRegistry, run: RunRecord,
                                 chosen: list[AccountResultRecord]) -> None:
     inputs = await _inputs(registry, actor.tenant_id, run.business_date)
-    rows = {a.id: a for a in await day_q.accounts_after(actor.tenant_id, 0, 10**9,
-                                                         only=[c.account_id for c in chosen])}
+    rows = await day_q.accounts_by_id(actor.tenant_id, [c.account_id for c in chosen])
     for start in range(0, len(chosen), CHUNK):
         part = chosen[start:start + CHUNK]
         computed = {c.account.id: c for c in await _compute_all(inputs, [rows[r.account_id] for r in part])}
@@ -339,13 +346,7 @@ async def retry(actor: Actor, registry: PluginRegistry, run_id: int, result_ids:
     if run.mode == Mode.AUTO.value:
         await _recompute_and_commit(actor, registry, run, chosen)
     else:
-        inputs = await _inputs(registry, actor.tenant_id, run.business_date)
-        rows = {a.id: a for a in await day_q.accounts_after(actor.tenant_id, 0, 10**9,
-                                                             only=[c.account_id for c in chosen])}
-        prints = await day_q.fingerprints(actor.tenant_id, list(rows.values()))
-        for computed in await _compute_all(inputs, list(rows.values())):
-            result = next(r for r in chosen if r.account_id == computed.account.id)
-            await _store(inputs, run_id, result, computed, prints.get(computed.account.id, ""))
+        await _recompute_to_pending(actor, registry, run, chosen)
     await audit.record(actor, "day_close.retry", "day_close_run", run_id, None,
                        {"accounts": [c.account_id for c in chosen]})
     return await _finish(actor.tenant_id, run_id, Mode(run.mode), 0)

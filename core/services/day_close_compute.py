@@ -6,11 +6,10 @@ clients and the period's invoice lines once per chunk of accounts. Nothing is wr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from core.db.queries import catalog as catalog_q
 from core.db.queries import day_close as day_q
 from core.db.queries import discounts as discounts_q
 from core.db.queries import documents as documents_q
@@ -19,9 +18,9 @@ from core.db.queries.clients import ClientRecord
 from core.db.queries.day_close import AccountRow, ScheduledRecord
 from core.db.queries.sellers import SellerRecord
 from core.db.queries.subscriptions import SubscriptionRecord
-from core.domain.billing import BillingState, Due, dues
+from core.domain.billing import BillingState, dues
 from core.domain.blocking import ClientStanding, SubscriptionStanding, combine_decisions
-from core.domain.catalog import PaymentModel
+from core.domain.catalog import CatalogError
 from core.domain.day_close import (
     AccountDay,
     AccountOutcome,
@@ -33,7 +32,7 @@ from core.domain.day_close import (
     invoices,
 )
 from core.domain.discounts import Discount, discount_adjustments
-from core.domain.ledger import CREDIT_KINDS, EntryKind
+from core.domain.ledger import EntryKind
 from core.domain.money import Money, quantity_from_units, unit_price_from_units
 from core.domain.periods import BillingCycle, Period
 from core.domain.pricing import Charge, PricingError, VatRate
@@ -180,17 +179,16 @@ async def _bill(run: RunInputs, subscription: SubscriptionRecord, scheduled: lis
             current = await _apply(run, current, change, events, applied)
         terms = await run.product(current.product_id)
         try:
-            items = items_of(terms, due.cycle, current.quantity, current.price_override, current.options, due.period.start)
-        except Exception as exc:
+            items = items_of(terms, due.cycle, current.quantity, current.price_override, current.options,
+                             due.period.start)
+        except CatalogError as exc:
             raise AccountFailure(f"subscription {subscription.id}: {exc}") from exc
         promo = frozenset({subscription.promo_code}) if subscription.promo_code else frozenset()
         for item in items:
             if not item.quantity:
                 continue
-            charge = item.charge(due.fraction, run.context.currency, item.quantity)
-            charge = Charge(charge.description, charge.unit_price, charge.quantity, charge.period_fraction,
-                            charge.currency, charge.vat_rate, charge.vat_included, subscription.client_id,
-                            subscription.id)
+            charge = replace(item.charge(due.fraction, run.context.currency, item.quantity),
+                             client_id=subscription.client_id, subscription_id=subscription.id)
             lines.append(_priced(run, charge, due.period, client_id=subscription.client_id,
                                  product_id=current.product_id, promo=promo,
                                  seller=terms.seller_id or client_seller, source="subscription"))

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from core.db.tables import Client, DayCloseAccount, Document, LedgerEntry, Subscription
+from core.db.tables import Client, DayCloseAccount, Document, LedgerEntry
 from core.hookspecs import hookimpl
 from core.domain.blocking import BlockAction, BlockingDecision
 from core.domain.day_close import DayCloseStep

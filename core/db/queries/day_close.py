@@ -160,13 +160,24 @@ class AccountRow:
     balance_minor: int
 
 
-async def accounts_after(tenant_id: int, after_id: int, limit: int, only: list[int] | None = None) -> list[AccountRow]:
-    where = (Account.tenant == tenant_id) & (Account.id > after_id)
-    if only is not None:
-        where &= Account.id.is_in(only or [0])
-    rows = await Account.select(Account.id, Account.client, Account.currency, Account.balance_minor).where(
-        where).order_by(Account.id).limit(limit)
-    return [AccountRow(r["id"], r["client"], r["currency"], r["balance_minor"]) for r in rows]
+_ACCOUNT_COLUMNS = (Account.id, Account.client, Account.currency, Account.balance_minor)
+
+
+def _account_row(row: dict) -> AccountRow:
+    return AccountRow(row["id"], row["client"], row["currency"], row["balance_minor"])
+
+
+async def accounts_after(tenant_id: int, after_id: int, limit: int) -> list[AccountRow]:
+    """The next ``limit`` accounts by id (the day close streams them in chunks)."""
+    rows = await Account.select(*_ACCOUNT_COLUMNS).where(
+        (Account.tenant == tenant_id) & (Account.id > after_id)).order_by(Account.id).limit(limit)
+    return [_account_row(r) for r in rows]
+
+
+async def accounts_by_id(tenant_id: int, account_ids: list[int]) -> dict[int, AccountRow]:
+    rows = await Account.select(*_ACCOUNT_COLUMNS).where(
+        (Account.tenant == tenant_id) & Account.id.is_in(account_ids or [0]))
+    return {r["id"]: _account_row(r) for r in rows}
 
 
 async def recorded(tenant_id: int, run_id: int, account_ids: list[int]) -> dict[int, str]:
