@@ -66,3 +66,39 @@ def raw_migration(migration_id: str, description: str, steps: Sequence[tuple[Sta
     manager.add_raw(forwards)
     manager.add_raw_backwards(backwards)
     return manager
+
+
+def drop_not_null_on_sqlite(manager: MigrationManager, table: str, column: str) -> MigrationManager:
+    """Let ``manager``'s column alteration (``column`` of ``table`` becoming nullable) run on SQLite too.
+
+    SQLite has no ALTER COLUMN: there the table is rebuilt from its own SQL with the NOT NULL
+    dropped, its rows copied and its indexes re-created; PostgreSQL runs Piccolo's alteration.
+    Going backwards on SQLite leaves the column nullable.
+    """
+    run_alterations = manager._run_alter_columns
+
+    async def alter(backwards: bool = False) -> None:
+        if _Raw._meta.db.engine_type != "sqlite":
+            await run_alterations(backwards)
+        elif not backwards:
+            await _rebuild_nullable(table, column)
+
+    manager._run_alter_columns = alter
+    return manager
+
+
+async def _rebuild_nullable(table: str, column: str) -> None:
+    rows = await _Raw.raw("SELECT type, sql FROM sqlite_master WHERE tbl_name = {} AND sql IS NOT NULL", table)
+    create = next(r["sql"] for r in rows if r["type"] == "table")
+    declared = f'"{column}" INTEGER NOT NULL'
+    if declared not in create:
+        return
+    rebuilt = create.replace(declared, f'"{column}" INTEGER', 1).replace(
+        f'CREATE TABLE "{table}"', f'CREATE TABLE "{table}__rebuilt"', 1)
+    await _Raw.raw(rebuilt)
+    await _Raw.raw(f'INSERT INTO "{table}__rebuilt" SELECT * FROM "{table}"')
+    await _Raw.raw(f'DROP TABLE "{table}"')
+    await _Raw.raw(f'ALTER TABLE "{table}__rebuilt" RENAME TO "{table}"')
+    for row in rows:
+        if row["type"] == "index":
+            await _Raw.raw(row["sql"])

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any, Iterable, Mapping
 
 from core.domain.blocking import BlockingOutcome
-from core.domain.documents import DocumentType
+from core.domain.documents import DocumentType, TaxForm
 from core.domain.extension import Extension
 from core.domain.money import Money, money_sum
 from core.domain.periods import Period, add_months
@@ -138,6 +138,7 @@ class PlannedDocument:
     period: Period
     lines: tuple[OutcomeLine, ...]
     adjustments: tuple[tuple[str, Money, date], ...] = ()
+    form: TaxForm | None = None
 
     @cached_property
     def total(self) -> Money:
@@ -207,18 +208,25 @@ def invoices(lines: Iterable[OutcomeLine], day: date, separate: bool = False) ->
         for _, found in sorted(groups.items()))
 
 
-def acts(period: Period, lines: Iterable[OutcomeLine],
-         adjustments: Iterable[tuple[int | None, str, Money, date]]) -> tuple[PlannedDocument, ...]:
+def acts(period: Period, lines: Iterable[OutcomeLine], adjustments: Iterable[tuple[int | None, str, Money, date]],
+         tax_forms: Mapping[int | None, TaxForm | None] | None = None) -> tuple[PlannedDocument, ...]:
     """One act per seller entity closing ``period``: the period's invoiced lines, and its
-    other movements (plan-change prorations, manual adjustments) as adjustments."""
+    other movements (plan-change prorations, manual adjustments) as adjustments. Where the
+    seller issues a tax document (``tax_forms``), a счёт-фактура or УПД of the act's lines
+    follows its act."""
     by_seller: dict[int | None, tuple[list, list]] = {}
     for line in lines:
         by_seller.setdefault(line.seller_id, ([], []))[0].append(line)
     for seller, description, amount, on in adjustments:
         by_seller.setdefault(seller, ([], []))[1].append((description, amount, on))
-    return tuple(
-        PlannedDocument(DocumentType.ACT, seller, period.end, period, tuple(found), tuple(moves))
-        for seller, (found, moves) in sorted(by_seller.items(), key=lambda item: (item[0] is None, item[0] or 0)))
+    planned: list[PlannedDocument] = []
+    for seller, (found, moves) in sorted(by_seller.items(), key=lambda item: (item[0] is None, item[0] or 0)):
+        planned.append(PlannedDocument(DocumentType.ACT, seller, period.end, period, tuple(found), tuple(moves)))
+        form = (tax_forms or {}).get(seller)
+        if form is not None and found:
+            planned.append(PlannedDocument(DocumentType.TAX_INVOICE, seller, period.end, period, tuple(found),
+                                           form=form))
+    return tuple(planned)
 
 
 def financial_period(day: date) -> Period:

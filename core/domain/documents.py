@@ -21,6 +21,44 @@ class DocumentType(Enum):
     CREDIT_NOTE = "credit_note"  # кредит-нота
 
 
+class DocumentStatus(Enum):
+    DRAFT = "draft"
+    POSTED = "posted"
+    PAID = "paid"
+    CREDITED = "credited"
+    CANCELLED = "cancelled"
+
+
+# Drafts are edited, posted or deleted; a posted document only moves on by payment or credit.
+STATUS_MOVES: dict[DocumentStatus, frozenset[DocumentStatus]] = {
+    DocumentStatus.DRAFT: frozenset({DocumentStatus.POSTED}),
+    DocumentStatus.POSTED: frozenset({DocumentStatus.PAID, DocumentStatus.CREDITED, DocumentStatus.CANCELLED}),
+    DocumentStatus.PAID: frozenset({DocumentStatus.CREDITED}),
+    DocumentStatus.CREDITED: frozenset(),
+    DocumentStatus.CANCELLED: frozenset(),
+}
+
+
+class TaxForm(Enum):
+    """Which tax document accompanies an act: a счёт-фактура (form of Постановление 1137)
+    or an УПД with status 1 (also a счёт-фактура) or 2 (a transfer document only)."""
+
+    TAX_INVOICE = "sf"
+    UPD1 = "upd1"
+    UPD2 = "upd2"
+
+
+def tax_form(tax_document: str, vat_payer: bool) -> TaxForm | None:
+    """The tax document a seller issues with its acts: ``tax_document`` is the seller's
+    choice (none, tax_invoice, upd). A seller without VAT issues no счёт-фактура, and its
+    УПД has status 2."""
+    if tax_document == "upd":
+        return TaxForm.UPD1 if vat_payer else TaxForm.UPD2
+    if tax_document == "tax_invoice" and vat_payer:
+        return TaxForm.TAX_INVOICE
+    return None
+
+
 @dataclass(frozen=True)
 class Party:
     """A seller's or buyer's requisites, frozen into the document when it is posted."""
@@ -29,21 +67,34 @@ class Party:
     inn: str = ""
     kpp: str = ""
     address: str = ""
+    ogrn: str = ""
+    bank_name: str = ""
+    bik: str = ""
+    correspondent_account: str = ""
+    settlement_account: str = ""
+    director_name: str = ""
+    chief_accountant_name: str = ""
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Party:
+        """A party from its frozen JSON (unknown keys of older documents are ignored)."""
+        return cls(**{k: str(v or "") for k, v in values.items() if k in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
 class DocumentNumber:
-    """A document number: the prefix and the sequence number are kept apart."""
+    """A document's number: ``sequence`` taken in the gap-free ``series``, written as ``text``."""
 
-    prefix: str
-    number: int
+    series: str
+    sequence: int
+    text: str
 
     def __post_init__(self) -> None:
-        if self.number < 1:
-            raise ValueError(f"document number must be positive, got {self.number}")
+        if self.sequence < 1:
+            raise ValueError(f"document number must be positive, got {self.sequence}")
 
     def __str__(self) -> str:
-        return f"{self.prefix}{self.number}"
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -73,6 +124,7 @@ class Document:
     number: DocumentNumber | None = None
     period_start: date | None = None
     period_end: date | None = None
+    form: TaxForm | None = None
 
 
 def merge_contexts(results: Iterable[Mapping[str, Any] | None]) -> dict[str, Any]:

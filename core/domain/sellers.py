@@ -14,6 +14,7 @@ VAT10 = "vat10"
 VAT0 = "vat0"
 NO_VAT = "no_vat"  # без НДС (simplified tax system, УСН)
 VAT_STATUSES = (VAT22, VAT10, VAT0, NO_VAT)
+TAX_DOCUMENTS = ("none", "tax_invoice", "upd")  # issued with each act: nothing, счёт-фактура, УПД
 VAT_RATES: dict[str, Decimal | None] = {VAT22: Decimal("22"), VAT10: Decimal("10"), VAT0: Decimal("0"), NO_VAT: None}
 
 TEXT_FIELDS = (
@@ -39,6 +40,7 @@ def check_seller(values: Mapping[str, Any]) -> tuple[dict, list[dict]]:
         c[name] = c[name].replace(" ", "")
     c["kpp"] = c["kpp"].upper()
     c["vat_status"] = values.get("vat_status")
+    c["tax_document"] = values.get("tax_document") or "tax_invoice"
     problems: list[dict] = []
     if not c["name"]:
         problems.append(problem("name", "must not be empty"))
@@ -47,6 +49,8 @@ def check_seller(values: Mapping[str, Any]) -> tuple[dict, list[dict]]:
             problems.append(problem(name, f"is longer than {MAX_TEXT} characters"))
     if c["vat_status"] not in VAT_STATUSES:
         problems.append(problem("vat_status", f"must be one of {', '.join(VAT_STATUSES)}"))
+    if c["tax_document"] not in TAX_DOCUMENTS:
+        problems.append(problem("tax_document", f"must be one of {', '.join(TAX_DOCUMENTS)}"))
     inn, kpp, ogrn = c["inn"], c["kpp"], c["ogrn"]
     if not inn:
         problems.append(problem("inn", "is required"))

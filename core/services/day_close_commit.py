@@ -22,6 +22,7 @@ from core.domain.ledger import EntryKind
 from core.domain.money import quantity_to_units, unit_price_to_units
 from core.domain.subscriptions import TRANSITIONS, Status
 from core.services.day_close_compute import RunInputs
+from core.services.numbering import number_documents
 
 ACTOR = "day close"
 PLAIN_MOVE = {"period", "next_billing_date", "cycle"}
@@ -89,7 +90,8 @@ async def _documents(run: RunInputs, run_id: int, items: list[Committed],
         total = doc.total
         rows.append({"tenant": run.tenant_id, "type": doc.type.value, "status": "posted",
                      "seller_entity": doc.seller_id, "client": outcome.client_id, "account": outcome.account_id,
-                     "number_prefix": number.prefix, "number": number.number, "issue_date": doc.issue_date,
+                     "number_series": number.series, "number": number.sequence, "number_text": number.text,
+                     "form": doc.form.value if doc.form else "", "issue_date": doc.issue_date,
                      "period_start": doc.period.start, "period_end": doc.period.end, "currency": outcome.currency,
                      "net_minor": total.minor - doc.vat.minor, "vat_minor": doc.vat.minor, "total_minor": total.minor,
                      "seller": documents_q.party(_seller_party(run, doc.seller_id).__dict__),
@@ -121,23 +123,8 @@ async def _documents(run: RunInputs, run_id: int, items: list[Committed],
 
 
 async def _numbers(run: RunInputs, planned, clients) -> list[DocumentNumber]:
-    """A number per document: from a numbering plugin, else the core's series per seller,
-    type and year, reserved in this transaction (gap-free)."""
-    numbering = run.hooks.caller("saldo_document_number").get_hookimpls()
-    numbers: list[DocumentNumber | None] = [None] * len(planned)
-    if numbering:
-        for n, (outcome, doc) in enumerate(planned):
-            numbers[n] = run.hooks.hook.saldo_document_number(
-                tenant=run.context, document=_domain(0, outcome, doc, None, run, clients))
-    by_scope: dict[str, list[int]] = {}
-    for n, (outcome, doc) in enumerate(planned):
-        if numbers[n] is None:
-            by_scope.setdefault(f"{doc.seller_id or 0}:{doc.type.value}:{doc.issue_date.year}", []).append(n)
-    for scope, positions in sorted(by_scope.items()):
-        first = await documents_q.take_numbers(run.tenant_id, scope, len(positions))
-        for offset, n in enumerate(positions):
-            numbers[n] = DocumentNumber("", first + offset)
-    return numbers
+    return await number_documents(run.hooks, run.context,
+                                  [_domain(0, outcome, doc, None, run, clients) for outcome, doc in planned])
 
 
 def _seller_party(run: RunInputs, seller_id: int | None) -> Party:

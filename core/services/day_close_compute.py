@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property
 from decimal import Decimal
 
 from core.db.queries import day_close as day_q
@@ -32,10 +33,12 @@ from core.domain.day_close import (
     invoices,
 )
 from core.domain.discounts import Discount, discount_adjustments
+from core.domain.documents import TaxForm, tax_form
 from core.domain.ledger import EntryKind
 from core.domain.money import Money, quantity_from_units, unit_price_from_units
 from core.domain.periods import BillingCycle, Period
 from core.domain.pricing import Charge, PricingError, VatRate
+from core.domain.sellers import NO_VAT
 from core.domain.subscriptions import BILLABLE, Status
 from core.plugins.context import TenantContext
 from core.plugins.extensions import instantiate
@@ -77,6 +80,10 @@ class RunInputs:
         blocking = bool(hooks.caller("saldo_blocking_decisions").get_hookimpls())
         announces = bool(hooks.caller("saldo_document_posted").get_hookimpls())
         return cls(tenant_id, business_date, hooks, context, found, sellers, default, steps, blocking, announces)
+
+    @cached_property
+    def tax_forms(self) -> dict[int, TaxForm | None]:
+        return {s.id: tax_form(s.tax_document, s.vat_status != NO_VAT) for s in self.sellers.values()}
 
     async def product(self, product_id: int) -> ProductTerms:
         if product_id not in self.terms:
@@ -148,7 +155,7 @@ async def compute(run: RunInputs, chunk: ChunkInputs, account: AccountRow) -> Ac
     if on == period.end:
         documents += acts(period, [*(_stored_line(l, currency) for l in chunk.period_lines.get(account.id, [])), *lines],
                           [(seller, m["description"], Money.from_minor(m["amount_minor"], currency), m["booked_on"])
-                           for m in chunk.period_moves.get(account.id, [])])
+                           for m in chunk.period_moves.get(account.id, [])], run.tax_forms)
     blocking = ()
     if run.blocking and currency == run.context.currency:
         blocking = _blocking(run, client, blocked, chunk.all_subscriptions.get(account.client_id, []), account,

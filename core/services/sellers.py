@@ -13,7 +13,7 @@ from core.services import audit
 from core.services.actor import Actor
 from core.services.errors import InvalidInput, NotFound
 
-FIELDS = frozenset(TEXT_FIELDS) | {"vat_status"}
+FIELDS = frozenset(TEXT_FIELDS) | {"vat_status", "tax_document"}
 
 
 def _invalid(problems: list[dict]) -> InvalidInput:

@@ -11,6 +11,7 @@ from core.domain.documents import (
     merge_contexts,
 )
 from core.domain.money import Money
+from core.domain.numbering import NumberFormat, NumberingRule, Reset
 from core.domain.pricing import VatRate
 from core.hookspecs import hookimpl
 from core.plugins.aio import await_me_maybe
@@ -26,23 +27,25 @@ def document(number: DocumentNumber | None = None) -> Document:
                     period_start=date(2026, 3, 1), period_end=date(2026, 3, 31))
 
 
-def test_hook_saldo_document_number_without_plugins_is_none(plugin_registry, tenant_context):
+def test_hook_saldo_document_number_default_numbers_yearly_per_seller_and_type(plugin_registry, tenant_context):
     hooks = plugin_registry.for_tenant(set())
-    assert hooks.hook.saldo_document_number(tenant=tenant_context(), document=document()) is None
+    rule = hooks.hook.saldo_document_number(tenant=tenant_context(), document=document())
+    assert rule == NumberingRule("1:act:2026", NumberFormat("{seq}", Reset.YEARLY))
 
 
 def test_hook_saldo_document_number_first_non_none_result_wins(plugin_registry, plugin, tenant_context):
-    def by_type(tenant, document):
-        return DocumentNumber("А-", 17) if document.type is DocumentType.ACT else None
+    shared = NumberingRule("acts", NumberFormat("А-{seq}", Reset.NEVER))
 
-    plugin("fallback", saldo_document_number=hookimpl(trylast=True)(lambda tenant, document: DocumentNumber("", 1)))
+    def by_type(tenant, document):
+        return shared if document.type is DocumentType.ACT else None
+
     plugin("by_type", saldo_document_number=by_type)
     plugin("undecided", saldo_document_number=lambda tenant, document: None)
-    hooks = plugin_registry.for_tenant({"fallback", "by_type", "undecided"})
-    number = hooks.hook.saldo_document_number(tenant=tenant_context(), document=document())
-    assert number == DocumentNumber("А-", 17) and str(number) == "А-17"
+    hooks = plugin_registry.for_tenant({"by_type", "undecided"})
+    rule = hooks.hook.saldo_document_number(tenant=tenant_context(), document=document())
+    assert rule is shared and rule.format.text(17, date(2026, 3, 31)) == "А-17"
     invoice = Document(**{**document().__dict__, "type": DocumentType.INVOICE})
-    assert hooks.hook.saldo_document_number(tenant=tenant_context(), document=invoice) == DocumentNumber("", 1)
+    assert hooks.hook.saldo_document_number(tenant=tenant_context(), document=invoice).series == "1:invoice:2026"
 
 
 async def test_hook_saldo_document_context_is_collected_and_merged(plugin_registry, plugin, tenant_context):
@@ -80,7 +83,7 @@ async def test_hook_saldo_document_renderers_are_collected_and_instantiated_per_
     results = hooks.hook.saldo_document_renderers()
     assert results == [[HtmlAct]]
     (renderer,) = instantiate(results, tenant_context(), DocumentRenderer)
-    body = await renderer.render(document(DocumentNumber("А-", 3)), {"greeting": "!"})
+    body = await renderer.render(document(DocumentNumber("acts", 3, "А-3")), {"greeting": "!"})
     assert body.decode() == "<h1>Акт А-3 !</h1>"
 
 
@@ -97,5 +100,5 @@ async def test_hook_saldo_document_posted_notifies_every_listener(plugin_registr
     plugin("archive", saldo_document_posted=broken)
     plugin("export_queue", saldo_document_posted=lambda tenant, document: sent.append(("queue", document.id)))
     hooks = plugin_registry.for_tenant({"mail", "archive", "export_queue"})
-    await hooks.notify("saldo_document_posted", tenant=tenant_context(), document=document(DocumentNumber("А-", 9)))
+    await hooks.notify("saldo_document_posted", tenant=tenant_context(), document=document(DocumentNumber("acts", 9, "А-9")))
     assert sent == [("queue", 5), ("mail", "А-9")]

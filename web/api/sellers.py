@@ -7,6 +7,8 @@ from core.domain.sellers import VAT_STATUSES
 from core.services import sellers
 from core.services.actor import Actor
 
+TaxDocumentField = Field(default=None, description="Issued with each act: none, tax_invoice (счёт-фактура) or upd "
+                                                 "(УПД; status 1 for a VAT payer, 2 without VAT).")
 VatField = Field(description=f"One of: {', '.join(VAT_STATUSES)} (no_vat: без НДС under УСН).")
 
 
@@ -25,6 +27,7 @@ class SellerOut(BaseModel):
     director_name: str
     chief_accountant_name: str
     vat_status: str = VatField
+    tax_document: str = TaxDocumentField
     is_default: bool
     created_at: str
     updated_at: str
@@ -45,6 +48,7 @@ class SellerFields(BaseModel):
 
 
 class SellerIn(SellerFields):
+    tax_document: str = TaxDocumentField
     name: str = Field(description="The full name, as printed on documents.")
     inn: str
     vat_status: str = VatField
@@ -54,6 +58,7 @@ class SellerPatch(SellerFields):
     name: str | None = None
     inn: str | None = None
     vat_status: str | None = None
+    tax_document: str | None = TaxDocumentField
 
 
 class SellerEntitiesController(Controller):

@@ -6,13 +6,13 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
-from core.domain.sellers import TEXT_FIELDS, VAT_STATUSES
+from core.domain.sellers import TAX_DOCUMENTS, TEXT_FIELDS, VAT_STATUSES
 from core.services import sellers
 from core.services.errors import InvalidInput
 from web.principal import Principal
 from web.ui.render import field_errors, form_data, page, redirect
 
-FIELDS = (*TEXT_FIELDS, "vat_status")
+FIELDS = (*TEXT_FIELDS, "vat_status", "tax_document")
 
 
 def _values(form: dict) -> dict:
@@ -22,7 +22,7 @@ def _values(form: dict) -> dict:
 async def _list_page(request: Request, principal: Principal, *, errors: dict | None = None,
                      values: dict | None = None, status_code: int = 200) -> Template:
     return await page(request, principal, "sellers.html", active="sellers",
-                      sellers=await sellers.list_sellers(principal.actor), vat_statuses=VAT_STATUSES,
+                      sellers=await sellers.list_sellers(principal.actor), vat_statuses=VAT_STATUSES, tax_documents=TAX_DOCUMENTS,
                       errors=errors or {}, form=values or {"vat_status": "no_vat"}, status_code=status_code)
 
 
@@ -30,7 +30,7 @@ async def _seller_page(request: Request, principal: Principal, seller_id: int, *
                        values: dict | None = None, status_code: int = 200) -> Template:
     seller = await sellers.get(principal.actor, seller_id)
     return await page(request, principal, "seller.html", active="sellers", subject=seller,
-                      vat_statuses=VAT_STATUSES, errors=errors or {}, form=values or seller.public(),
+                      vat_statuses=VAT_STATUSES, tax_documents=TAX_DOCUMENTS, errors=errors or {}, form=values or seller.public(),
                       status_code=status_code)
 
 

@@ -42,7 +42,7 @@ class DocumentRecord:
 
 def _record(row: dict) -> DocumentRecord:
     currency = row["currency"]
-    number = f"{row['number_prefix']}{row['number']}" if row["number"] is not None else ""
+    number = row["number_text"]
     return DocumentRecord(row["id"], row["type"], row["status"], row["seller_entity"], row["client"], row["account"],
                           number, row["issue_date"], row["period_start"], row["period_end"], currency,
                           Money.from_minor(row["net_minor"], currency), Money.from_minor(row["vat_minor"], currency),

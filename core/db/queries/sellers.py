@@ -26,6 +26,7 @@ class SellerRecord:
     director_name: str
     chief_accountant_name: str
     vat_status: str
+    tax_document: str
     is_default: bool
     created_at: datetime
     updated_at: datetime

@@ -17,7 +17,16 @@ from core.db.tables.clients import (
 from core.db.tables.catalog import ConfigurableOption, OptionPrice, Product, ProductGroup, ProductPrice
 from core.db.tables.ledger import Account, Adjustment, LedgerEntry
 from core.db.tables.pricing import Discount
-from core.db.tables.documents import Document, DocumentLine, DocumentSequence
+from core.db.tables.documents import (
+    Document,
+    DocumentFile,
+    DocumentLine,
+    DocumentMail,
+    DocumentSequence,
+    DocumentTemplate,
+    PortalAccess,
+    PortalSession,
+)
 from core.db.tables.day_close import DayCloseAccount, DayCloseRun
 from core.db.tables.subscriptions import ScheduledChange, Subscription, SubscriptionEvent, SubscriptionOption
 from core.db.tables.platform import (
@@ -31,7 +40,8 @@ from core.db.tables.platform import (
 )
 
 __all__ = [
-    "DayCloseAccount", "DayCloseRun", "Document", "DocumentLine", "DocumentSequence",
+    "DayCloseAccount", "DayCloseRun", "Document", "DocumentFile", "DocumentLine", "DocumentMail", "DocumentSequence",
+    "DocumentTemplate", "PortalAccess", "PortalSession",
     "Account", "Adjustment", "Discount", "ConfigurableOption", "LedgerEntry", "OptionPrice", "Product", "ProductGroup",
     "ProductPrice", "ScheduledChange", "Subscription", "SubscriptionEvent", "SubscriptionOption",
     "ApiKey", "AuditEvent", "IdempotentRequest", "Client", "ClientContact", "ClientFieldValue", "ClientGroup", "ClientNote",

@@ -35,6 +35,7 @@ class SellerEntity(Table):
     director_name = Varchar(length=255, default="")
     chief_accountant_name = Varchar(length=255, default="")
     vat_status = Varchar(length=8)  # vat22, vat10, vat0, no_vat
+    tax_document = Varchar(length=16, default="tax_invoice")  # none, tax_invoice, upd (issued with each act)
     is_default = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

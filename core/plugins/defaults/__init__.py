@@ -3,4 +3,4 @@
 Their hook implementations are ``trylast``, so any installed plugin can override them.
 """
 
-DEFAULT_PLUGINS = ("core.plugins.defaults.pricing",)
+DEFAULT_PLUGINS = ("core.plugins.defaults.pricing", "core.plugins.defaults.numbering")
