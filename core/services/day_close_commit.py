@@ -22,6 +22,7 @@ from core.domain.ledger import EntryKind
 from core.domain.money import quantity_to_units, unit_price_to_units
 from core.domain.subscriptions import TRANSITIONS, Status
 from core.services.day_close_compute import RunInputs
+from core.services.document_parties import buyer_party, seller_party
 from core.services.numbering import number_documents
 
 ACTOR = "day close"
@@ -95,7 +96,7 @@ async def _documents(run: RunInputs, run_id: int, items: list[Committed],
                      "period_start": doc.period.start, "period_end": doc.period.end, "currency": outcome.currency,
                      "net_minor": total.minor - doc.vat.minor, "vat_minor": doc.vat.minor, "total_minor": total.minor,
                      "seller": documents_q.party(_seller_party(run, doc.seller_id).__dict__),
-                     "buyer": documents_q.party(_buyer_party(clients[outcome.client_id][0]).__dict__),
+                     "buyer": documents_q.party(buyer_party(clients[outcome.client_id][0]).__dict__),
                      "source": f"day_close:{run_id}", "created_at": now, "posted_at": now})
     ids = await bulk.insert_rows(Document, rows, returning_id=True)
     lines = []
@@ -128,23 +129,16 @@ async def _numbers(run: RunInputs, planned, clients) -> list[DocumentNumber]:
 
 
 def _seller_party(run: RunInputs, seller_id: int | None) -> Party:
-    seller = run.sellers.get(seller_id) if seller_id else None
-    if seller is None:
-        return Party(run.context.name)
-    return Party(seller.name, seller.inn, seller.kpp, seller.legal_address)
-
-
-def _buyer_party(client) -> Party:
-    return Party(client.display_name, client.inn, client.kpp, client.legal_address)
+    return seller_party(run.sellers.get(seller_id) if seller_id else None, run.context.name)
 
 
 def _domain(document_id: int, outcome: AccountOutcome, doc: PlannedDocument, number: DocumentNumber | None,
             run: RunInputs, clients) -> DomainDocument:
     return DomainDocument(
         document_id, doc.type, doc.seller_id or 0, outcome.client_id, doc.issue_date, outcome.currency,
-        _seller_party(run, doc.seller_id), _buyer_party(clients[outcome.client_id][0]),
+        _seller_party(run, doc.seller_id), buyer_party(clients[outcome.client_id][0]),
         tuple(DomainLine(l.description, l.quantity, l.unit_price, l.net, l.vat_rate, l.vat, l.total)
-              for l in doc.lines), number, doc.period.start, doc.period.end)
+              for l in doc.lines), number, doc.period.start, doc.period.end, doc.form)
 
 
 async def _ledger(run: RunInputs, items: list[Committed], invoice_of: dict) -> None:

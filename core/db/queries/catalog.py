@@ -14,7 +14,7 @@ from core.domain.money import amount_from_minor, amount_to_minor, unit_price_fro
 from core.domain.periods import BillingCycle
 
 
-def _locked(query, table):
+def locked(query, table):
     """``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's write transaction already holds the lock."""
     return query.lock_rows() if is_postgres(table._meta.db) else query
 
@@ -117,7 +117,7 @@ def _product_columns(values: dict) -> dict:
 
 async def get_product(tenant_id: int, product_id: int, *, lock: bool = False) -> ProductRecord | None:
     query = Product.select(*PRODUCT_COLUMNS).where((Product.tenant == tenant_id) & (Product.id == product_id))
-    row = await (_locked(query, Product) if lock else query).first()
+    row = await (locked(query, Product) if lock else query).first()
     return _product(row) if row else None
 
 
@@ -210,7 +210,7 @@ def _option(row: dict) -> OptionRecord:
 async def get_option(tenant_id: int, option_id: int, *, lock: bool = False) -> OptionRecord | None:
     query = ConfigurableOption.select(*OPTION_COLUMNS).where(
         (ConfigurableOption.tenant == tenant_id) & (ConfigurableOption.id == option_id))
-    row = await (_locked(query, ConfigurableOption) if lock else query).first()
+    row = await (locked(query, ConfigurableOption) if lock else query).first()
     return _option(row) if row else None
 
 
