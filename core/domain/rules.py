@@ -9,6 +9,7 @@ import re
 
 PLAN_CHANGE_POLICIES = ("at_once", "next_period")
 DAY_CLOSE_MODES = ("sandbox", "auto", "confirm")
+INVOICE_POSTINGS = ("auto", "draft")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
@@ -24,6 +25,7 @@ class BillingRules:
     plan_change_policy: str = "at_once"  # at once with daily proration, or from the next period
     day_close_mode: str = "auto"  # seed 002: «Песочница», «Полный автомат», «С подтверждением»
     day_close_time: str = "04:00"  # tenant-local time at which yesterday is closed
+    invoice_posting: str = "auto"  # the day close posts invoices, or leaves them as drafts to review (seed 004)
 
     def __post_init__(self) -> None:
         if not isinstance(self.allow_duplicate_products, bool):
@@ -32,6 +34,8 @@ class BillingRules:
             raise RuleError(f"must be one of {', '.join(PLAN_CHANGE_POLICIES)}", "plan_change_policy")
         if self.day_close_mode not in DAY_CLOSE_MODES:
             raise RuleError(f"must be one of {', '.join(DAY_CLOSE_MODES)}", "day_close_mode")
+        if self.invoice_posting not in INVOICE_POSTINGS:
+            raise RuleError(f"must be one of {', '.join(INVOICE_POSTINGS)}", "invoice_posting")
         if not isinstance(self.day_close_time, str) or not _TIME.match(self.day_close_time):
             raise RuleError("must be a time such as 04:00", "day_close_time")
 

@@ -22,6 +22,7 @@ from core.domain.ledger import EntryKind
 from core.domain.money import quantity_to_units, unit_price_to_units
 from core.domain.subscriptions import TRANSITIONS, Status
 from core.services.day_close_compute import RunInputs
+from core.services import document_mail
 from core.services.document_parties import buyer_party, seller_party
 from core.services.numbering import number_documents
 
@@ -78,48 +79,56 @@ def _summary(outcome: AccountOutcome) -> dict:
 
 async def _documents(run: RunInputs, run_id: int, items: list[Committed],
                      posted: list[DomainDocument]) -> dict[int, int]:
-    """Insert the documents, numbered, and their lines; returns the invoice id of each
-    invoiced outcome line (by the line object's id)."""
+    """Insert the documents and their lines, the posted ones numbered and queued for e-mail;
+    returns the invoice of each invoiced outcome line (by the line object's id) as (id,
+    whether it is a draft, whose lines reach the ledger only when it is posted)."""
     planned = [(item.outcome, doc) for item in items for doc in item.outcome.documents]
     if not planned:
         return {}
     clients = await day_q.clients(run.tenant_id, sorted({o.client_id for o, _ in planned}))
-    numbers = await _numbers(run, planned, clients)
+    drafted = [run.invoice_drafts and doc.type is DocumentType.INVOICE for _, doc in planned]
+    taken = iter(await _numbers(run, [p for p, draft in zip(planned, drafted) if not draft], clients))
+    numbers = [None if draft else next(taken) for draft in drafted]
     now = datetime.now(timezone.utc)
     rows = []
     for (outcome, doc), number in zip(planned, numbers):
         total = doc.total
-        rows.append({"tenant": run.tenant_id, "type": doc.type.value, "status": "posted",
+        frozen = number is not None
+        rows.append({"tenant": run.tenant_id, "type": doc.type.value, "status": "posted" if frozen else "draft",
                      "seller_entity": doc.seller_id, "client": outcome.client_id, "account": outcome.account_id,
-                     "number_series": number.series, "number": number.sequence, "number_text": number.text,
+                     "number_series": number.series if frozen else "", "number": number.sequence if frozen else None,
+                     "number_text": number.text if frozen else "",
                      "form": doc.form.value if doc.form else "", "issue_date": doc.issue_date,
                      "period_start": doc.period.start, "period_end": doc.period.end, "currency": outcome.currency,
                      "net_minor": total.minor - doc.vat.minor, "vat_minor": doc.vat.minor, "total_minor": total.minor,
-                     "seller": documents_q.party(_seller_party(run, doc.seller_id).__dict__),
-                     "buyer": documents_q.party(buyer_party(clients[outcome.client_id][0]).__dict__),
-                     "source": f"day_close:{run_id}", "created_at": now, "posted_at": now})
+                     "seller": documents_q.party(_seller_party(run, doc.seller_id).__dict__) if frozen else "{}",
+                     "buyer": documents_q.party(buyer_party(clients[outcome.client_id][0]).__dict__)
+                     if frozen else "{}",
+                     "source": f"day_close:{run_id}", "created_at": now, "posted_at": now if frozen else None})
     ids = await bulk.insert_rows(Document, rows, returning_id=True)
     lines = []
     invoice_of = {}
     for document_id, (outcome, doc), number in zip(ids, planned, numbers):
         if doc.type is DocumentType.INVOICE:
-            invoice_of.update((id(line), document_id) for line in doc.lines)
+            invoice_of.update((id(line), (document_id, number is None)) for line in doc.lines)
         for position, line in enumerate(doc.lines, 1):
-            lines.append({"tenant": run.tenant_id, "document": document_id, "position": position, "kind": "charge",
+            lines.append({"tenant": run.tenant_id, "document": document_id, "account": outcome.account_id,
+                          "reverses": None, "position": position, "kind": "charge",
                           "description": line.description, "quantity_e3": quantity_to_units(line.quantity),
                           "unit_price_e4": unit_price_to_units(line.unit_price), "discount_minor": line.discount.minor,
                           "net_minor": line.net.minor, "vat_rate": line.vat_rate.value, "vat_minor": line.vat.minor,
                           "total_minor": line.total.minor, "period_start": line.period.start,
                           "period_end": line.period.end, "booked_on": None, "subscription": line.subscription_id})
         for position, (description, amount, booked_on) in enumerate(doc.adjustments, len(doc.lines) + 1):
-            lines.append({"tenant": run.tenant_id, "document": document_id, "position": position,
-                          "kind": "adjustment", "description": description, "quantity_e3": 0, "unit_price_e4": 0,
+            lines.append({"tenant": run.tenant_id, "document": document_id, "account": outcome.account_id,
+                          "reverses": None, "position": position, "kind": "adjustment", "description": description, "quantity_e3": 0, "unit_price_e4": 0,
                           "discount_minor": 0, "net_minor": 0, "vat_rate": "none", "vat_minor": 0,
                           "total_minor": amount.minor, "period_start": None, "period_end": None,
                           "booked_on": booked_on, "subscription": None})
-        if run.announces_documents:
+        if run.announces_documents and number is not None:
             posted.append(_domain(document_id, outcome, doc, number, run, clients))
     await bulk.insert_rows(DocumentLine, lines)
+    await document_mail.queue(run.tenant_id, [i for i, n in zip(ids, numbers) if n is not None], ACTOR)
     return invoice_of
 
 
@@ -150,7 +159,9 @@ async def _ledger(run: RunInputs, items: list[Committed], invoice_of: dict) -> N
         for n, line in enumerate(item.outcome.lines):
             if line.total.is_zero():
                 continue
-            invoice = invoice_of.get(id(line))
+            invoice, drafted = invoice_of.get(id(line), (None, False))
+            if drafted:
+                continue
             source = ("document", str(invoice)) if invoice else ("subscription", str(line.subscription_id or ""))
             kind = EntryKind.REFUND_TO_BALANCE if line.credit else EntryKind.CHARGE
             rows.append({"tenant": run.tenant_id, "account": item.account_id, "kind": kind.value,

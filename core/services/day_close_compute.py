@@ -15,6 +15,7 @@ from core.db.queries import day_close as day_q
 from core.db.queries import discounts as discounts_q
 from core.db.queries import documents as documents_q
 from core.db.queries import sellers as sellers_q
+from core.db.queries import tenants as tenants_q
 from core.db.queries.clients import ClientRecord
 from core.db.queries.day_close import AccountRow, ScheduledRecord
 from core.db.queries.sellers import SellerRecord
@@ -38,6 +39,7 @@ from core.domain.ledger import EntryKind
 from core.domain.money import Money, quantity_from_units, unit_price_from_units
 from core.domain.periods import BillingCycle, Period
 from core.domain.pricing import Charge, PricingError, VatRate
+from core.domain.rules import BillingRules
 from core.domain.sellers import NO_VAT
 from core.domain.subscriptions import BILLABLE, Status
 from core.plugins.context import TenantContext
@@ -70,6 +72,7 @@ class RunInputs:
     blocking: bool
     announces_documents: bool
     terms: dict[int, ProductTerms] = field(default_factory=dict)
+    invoice_drafts: bool = False  # the tenant's day close leaves invoices as drafts
 
     @classmethod
     async def load(cls, tenant_id: int, business_date: date, hooks: TenantHooks, context: TenantContext) -> "RunInputs":
@@ -79,7 +82,9 @@ class RunInputs:
         steps = instantiate(hooks.hook.saldo_day_close_steps(), context, DayCloseStep)
         blocking = bool(hooks.caller("saldo_blocking_decisions").get_hookimpls())
         announces = bool(hooks.caller("saldo_document_posted").get_hookimpls())
-        return cls(tenant_id, business_date, hooks, context, found, sellers, default, steps, blocking, announces)
+        rules = BillingRules.from_settings((await tenants_q.by_id(tenant_id)).settings)
+        return cls(tenant_id, business_date, hooks, context, found, sellers, default, steps, blocking, announces,
+                   invoice_drafts=rules.invoice_posting == "draft")
 
     @cached_property
     def tax_forms(self) -> dict[int, TaxForm | None]:

@@ -13,6 +13,8 @@ from core.hookspecs import hookimpl
 from core.plugins.manager import BUILT_IN, PluginLoadError, PluginRegistry, UnknownPlugin
 from core.plugins.meta import PluginMeta, PluginMetaError
 
+DEFAULTS = ("default_pricing", "default_numbering")  # the built-in plugins, in registration order
+
 
 def namespace(plugin_id: str = "sample", **attributes) -> types.ModuleType:
     module = types.ModuleType(f"saldo_{plugin_id}")
@@ -24,16 +26,17 @@ def namespace(plugin_id: str = "sample", **attributes) -> types.ModuleType:
 
 def test_defaults_only_without_entry_points():
     registry = PluginRegistry.build(load_entrypoints=False)
-    assert list(registry.metas) == ["default_pricing"]
-    meta = registry.meta("default_pricing")
-    assert meta.essential and meta.level == "global"
-    assert registry.distribution("default_pricing") == BUILT_IN
+    assert list(registry.metas) == list(DEFAULTS)
+    for plugin_id in DEFAULTS:
+        meta = registry.meta(plugin_id)
+        assert meta.essential and meta.level == "global"
+        assert registry.distribution(plugin_id) == BUILT_IN
 
 
 def test_installed_entry_points_are_registered_after_the_defaults():
     registry = PluginRegistry.build()
     installed = sorted(ep.name for ep in importlib.metadata.entry_points(group="saldo"))
-    assert list(registry.metas) == ["default_pricing", *installed]
+    assert list(registry.metas) == [*DEFAULTS, *installed]
     for entry_point in importlib.metadata.entry_points(group="saldo"):
         assert registry.distribution(entry_point.name) == f"{entry_point.dist.name} {entry_point.dist.version}"
         assert registry.pm.get_plugin(entry_point.name) is not None
@@ -100,8 +103,8 @@ def test_unregister(plugin_registry):
 
 def test_tenant_hooks_include_always_on_plugins_and_ignore_unknown_ids(plugin_registry):
     plugin_registry.register(namespace("optional"))
-    assert plugin_registry.for_tenant(set()).plugin_ids == {"default_pricing"}
-    assert plugin_registry.for_tenant({"optional", "uninstalled"}).plugin_ids == {"default_pricing", "optional"}
+    assert plugin_registry.for_tenant(set()).plugin_ids == set(DEFAULTS)
+    assert plugin_registry.for_tenant({"optional", "uninstalled"}).plugin_ids == {*DEFAULTS, "optional"}
 
 
 def test_tenant_hooks_are_cached_per_plugin_set_until_registration_changes(plugin_registry):
@@ -134,7 +137,7 @@ def test_entry_points_are_loaded_in_name_order(entry_points):
         plugins[plugin_id] = namespace(plugin_id)
     entry_points(**plugins)
     registry = PluginRegistry.build()
-    assert list(registry.metas) == ["default_pricing", "alpha", "zeta"]
+    assert list(registry.metas) == [*DEFAULTS, "alpha", "zeta"]
 
 
 def test_an_entry_point_must_be_named_after_its_plugin(entry_points):

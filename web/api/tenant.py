@@ -33,6 +33,9 @@ class RulesPatch(BaseModel):
     day_close_time: str | None = Field(
         default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
         description="Tenant-local time (HH:MM) at which the previous day is closed.")
+    invoice_posting: Literal["auto", "draft"] | None = Field(
+        default=None, description="The day close posts its invoices (auto) or leaves them as drafts for a manager "
+                                  "to review and post (draft); the charges reach the balance when posted.")
 
 
 class TenantPatch(BaseModel):

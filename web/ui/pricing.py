@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from core.domain.roles import MANAGE_BILLING, MANAGE_TENANT
-from core.domain.rules import DAY_CLOSE_MODES, BillingRules
+from core.domain.rules import DAY_CLOSE_MODES, INVOICE_POSTINGS, BillingRules
 from core.services import catalog, clients, discounts, tenants
 from core.services.errors import Conflict, InvalidInput
 from web.principal import Principal
@@ -42,7 +42,7 @@ async def _page(request: Request, principal: Principal, *, section: str = "", er
         can_edit=actor.can(MANAGE_BILLING), can_rule=actor.can(MANAGE_TENANT),
         discount_errors=(errors or {}) if section == "discount" else {},
         discount_values=(values or {}) if section == "discount" else {"kind": "percent"},
-        rules_errors=(errors or {}) if section == RULES_FORM else {}, day_close_modes=DAY_CLOSE_MODES,
+        rules_errors=(errors or {}) if section == RULES_FORM else {}, day_close_modes=DAY_CLOSE_MODES, invoice_postings=INVOICE_POSTINGS,
         rules_values=(values or {}) if section == RULES_FORM else {},
     )
 
@@ -86,6 +86,8 @@ class PricingPages(Controller):
                 rules["day_close_mode"] = form["day_close_mode"]
             if "day_close_time" in form:
                 rules["day_close_time"] = _close_time(form["day_close_time"])
+            if "invoice_posting" in form:
+                rules["invoice_posting"] = form["invoice_posting"]
             await tenants.update_settings(principal.actor, rules=rules)
         except InvalidInput as exc:
             errors = {k.removeprefix("rules."): v for k, v in field_errors(exc).items()}

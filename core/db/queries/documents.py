@@ -112,9 +112,10 @@ async def get(tenant_id: int, document_id: int) -> DocumentRecord | None:
 
 async def get_for_update(tenant_id: int, document_id: int) -> DocumentRecord | None:
     """The document, its row locked on PostgreSQL until the transaction ends."""
-    row = await locked(_select().where((Document.tenant == tenant_id) & (Document.id == document_id)),
-                       Document).first()
-    return _record(row) if row else None
+    where = (Document.tenant == tenant_id) & (Document.id == document_id)
+    if not await locked(Document.select(Document.id).where(where), Document).first():
+        return None
+    return await get(tenant_id, document_id)
 
 
 async def of_client(tenant_id: int, client_id: int, *, limit: int = 200) -> list[DocumentRecord]:
