@@ -146,7 +146,7 @@ async def floor(tenant_id: int, chunk: int, with_updates: bool) -> float:
                 tenant=tenant_id, run=run_id, account=a["id"], client=a["client"], business_date=BUSINESS_DATE,
                 state="floor", charges_minor=PRICE_MINOR * PRODUCTS, documents=1, result=result) for a in part])
             docs = [Document(tenant=tenant_id, type="invoice", status="posted", client=a["client"], account=a["id"],
-                             number=start + n + 1, issue_date=BUSINESS_DATE, period_start=BUSINESS_DATE,
+                             number_series=f"floor:{tag}", number=start + n + 1, issue_date=BUSINESS_DATE, period_start=BUSINESS_DATE,
                              period_end=PERIOD_END, currency="RUB", total_minor=PRICE_MINOR * PRODUCTS,
                              net_minor=PRICE_MINOR * PRODUCTS, seller=party, buyer=party, source=f"floor:{tag}",
                              posted_at=now) for n, a in enumerate(part)]
@@ -214,11 +214,11 @@ async def copy_floor(tenant_id: int, chunk: int) -> float:
                     "SELECT nextval(pg_get_serial_sequence('document', 'id')) AS id FROM generate_series(1, $1)",
                     len(part))]
                 await connection.copy_records_to_table(
-                    "document", columns=["id", "tenant", "type", "status", "client", "account", "number_prefix",
+                    "document", columns=["id", "tenant", "type", "status", "client", "account", "number_series",
                                          "number", "issue_date", "period_start", "period_end", "currency",
                                          "net_minor", "vat_minor", "total_minor", "seller", "buyer", "source",
                                          "created_at", "posted_at"],
-                    records=[(i, tenant_id, "invoice", "posted", a["client"], a["id"], "", start + n + 1,
+                    records=[(i, tenant_id, "invoice", "posted", a["client"], a["id"], f"copy:{tag}", start + n + 1,
                               BUSINESS_DATE, BUSINESS_DATE, PERIOD_END, "RUB", PRICE_MINOR * PRODUCTS, 0,
                               PRICE_MINOR * PRODUCTS, party, party, f"copy:{tag}", now, now)
                              for n, (i, a) in enumerate(zip(ids, part))])
