@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from core.db.queries import client_details as details_q
 from core.db.queries import clients as clients_q
 from core.db.queries import custom_fields as fields_q
+from core.db.queries import portal as portal_q
 from core.db.queries import subscriptions as subscriptions_q
 from core.db.queries.clients import ClientRecord
 from core.db.transaction import atomic
@@ -57,6 +58,10 @@ register_merge_step("subscriptions", subscriptions_q.move_to_client)
 # An account in a currency the target already has is emptied into the target's account by a
 # pair of transfer entries and stays, settled, with the closed source: entries are never moved.
 register_merge_step("accounts", merge_accounts, keeps="account")
+# A merged client never signs in to the portal again (the target keeps its own sign-in).
+register_merge_step("portal_access", portal_q.drop_merged)
+# Documents were issued to the source's requisites and stay its own, like its settled accounts.
+KEPT_ON_SOURCE.add("document")
 
 
 def _into_problem(message: str) -> list[dict]:

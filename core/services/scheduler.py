@@ -1,6 +1,6 @@
 """What runs the day close on time: simulated time (a simulated clock moved day by day,
 each day closed on the way), and the background task of the server that closes days
-when they are due."""
+when they are due and then sends the document e-mails that are due."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from typing import AsyncIterator, Callable
 from core.db.queries.day_close import RunRecord
 from core.domain.clock import SIMULATED
 from core.plugins.manager import PluginRegistry
-from core.services import day_close, tenants
+from core.services import day_close, document_mail, tenants
 from core.services.actor import Actor
 from core.services.errors import Conflict, InvalidInput
 
 logger = logging.getLogger("saldo.scheduler")
+MAIL_BATCH = 50  # document e-mails taken at a time
 
 DayProgress = Callable[[date, int], None]  # (business date, accounts seen so far)
 SimulationProgress = Callable[[int, int, date], None]  # (days done, days in all, the clock's new date)
@@ -55,6 +56,18 @@ async def simulate(actor: Actor, registry: PluginRegistry, until: date, *,
 
 # The background task of the server.
 
+async def deliver_mail(registry: PluginRegistry) -> document_mail.Report:
+    """Send each tenant's due document e-mails, batch after batch until none is due."""
+    report = document_mail.Report()
+    for tenant in await tenants.all_tenants():
+        while True:
+            batch = await document_mail.deliver_due(tenant_id=tenant.id, limit=MAIL_BATCH, registry=registry)
+            report += batch
+            if batch.total < MAIL_BATCH:
+                break
+    return report
+
+
 async def run_forever(registry: PluginRegistry, interval: float) -> None:
     """Tick now and then every ``interval`` seconds until cancelled; an error is logged and
     the next tick comes as usual."""
@@ -63,6 +76,10 @@ async def run_forever(registry: PluginRegistry, interval: float) -> None:
             done = await day_close.scheduled_tick(registry)
             if done:
                 logger.info("scheduler: closed %d day(s)", len(done))
+            mailed = await deliver_mail(registry)
+            if mailed.total:
+                logger.info("scheduler: document mails sent %d, to retry %d, given up %d",
+                            mailed.sent, mailed.retried, mailed.failed)
         except asyncio.CancelledError:
             raise
         except Exception:

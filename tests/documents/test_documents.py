@@ -225,3 +225,17 @@ async def test_acts_carry_a_tax_invoice_or_upd_as_the_seller_chooses(make_tenant
     assert (found["tax_invoice"].form, found["tax_invoice"].total) == ("upd1", found["act"].total)
     stored = json.loads((await Document.select(Document.seller).where(Document.id == found["act"].id).first())["seller"])
     assert (stored["inn"], stored["kpp"]) == ("7707083893", "773601001") and seller.id == found["act"].seller_id
+
+
+async def test_a_merged_client_keeps_its_documents_and_loses_its_portal_sign_in(make_tenant, plugin_registry):
+    from core.db.tables import PortalAccess
+    from core.services import client_merge, portal
+
+    tenant = await make_tenant()
+    source, target = await customer(tenant), await customer(tenant, "it@fabrika.ru")
+    invoice = await documents.create_invoice(tenant.actor, source.id, [_line()])
+    await documents.post(tenant.actor, plugin_registry, invoice.id)
+    await portal.grant_access(tenant.actor, source.id, "buh@fabrika.ru", "correct horse battery")
+    await client_merge.merge(tenant.actor, source.id, target.id)
+    assert [d.id for d in await documents.search(tenant.actor, DocumentFilter(client_id=source.id))] == [invoice.id]
+    assert await PortalAccess.count().where(PortalAccess.tenant == tenant.id) == 0

@@ -60,7 +60,7 @@ async def test_merge_moves_notes_contacts_and_values_and_is_audited(client, make
         assert event["action"] == "client.merge"
         assert event["after"]["source_id"] == source["id"] and event["after"]["target_id"] == target["id"]
         assert event["after"]["moved"] == {"contacts": 1, "notes": 1, "custom_values": 1, "subscriptions": 0,
-                                           "accounts": 0, "merged_clients": 0}
+                                           "accounts": 0, "portal_access": 0, "merged_clients": 0}
 
     reopened = await client.patch(f"/api/v1/clients/{source['id']}", headers=headers, json={"status": "active"})
     assert reopened.status_code == 409

@@ -17,6 +17,7 @@ from core.services import client_details, client_groups, client_merge, clients, 
 from core.services.errors import Conflict, InvalidInput, NotFound
 from web.principal import Principal
 from web.ui.client_billing import client_billing
+from web.ui.portal_access import portal_section
 from web.ui.render import field_errors, form_data, page, redirect
 
 PAGE_SIZE = 50
@@ -91,6 +92,7 @@ async def client_page(request: Request, principal: Principal, client_id: int, *,
         contact_errors=forms["contact"][0], contact_values=forms["contact"][1],
         merge_errors=forms["merge"][0], merge_values=forms["merge"][1], **options,
         **await client_billing(principal, client_id, section=section, errors=errors, values=values),
+        **await portal_section(principal, client_id, section=section, errors=errors, values=values),
     )
 
 
