@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from core.db.tables import Document, DocumentLine, LedgerEntry
 from core.domain.money import Money
@@ -239,3 +241,38 @@ async def test_a_merged_client_keeps_its_documents_and_loses_its_portal_sign_in(
     await client_merge.merge(tenant.actor, source.id, target.id)
     assert [d.id for d in await documents.search(tenant.actor, DocumentFilter(client_id=source.id))] == [invoice.id]
     assert await PortalAccess.count().where(PortalAccess.tenant == tenant.id) == 0
+
+
+lines_strategy = st.lists(st.tuples(
+    st.decimals(min_value=Decimal("0.001"), max_value=Decimal("999.999"), places=3),
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.9999"), places=4),
+    st.sampled_from(["22", "10", "0", "none"])), min_size=1, max_size=6)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines_strategy, st.data())
+async def test_totals_are_sums_of_rounded_lines_and_a_full_credit_restores_the_balance(
+        make_tenant, plugin_registry, lines, data):
+    assume(all(quantity * price >= Decimal("0.005") for quantity, price, _ in lines))  # a zero line is refused
+    tenant = await make_tenant()
+    client = await customer(tenant)
+    draft = await documents.create_invoice(tenant.actor, client.id, [
+        LineInput(f"Услуга {n}", quantity, price, vat_rate=vat) for n, (quantity, price, vat) in enumerate(lines)])
+    posted = await documents.post(tenant.actor, plugin_registry, draft.id)
+    view = await documents.get(tenant.actor, posted.id)
+    for line, (quantity, price, vat) in zip(view.charges, lines):
+        exact = (quantity * price).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+        assert line["total_minor"] == int(exact * 100) and line["net_minor"] + line["vat_minor"] == line["total_minor"]
+    assert posted.total.minor == sum(l["total_minor"] for l in view.charges)
+    assert posted.vat.minor == sum(l["vat_minor"] for l in view.charges)
+    assert await balance(tenant, client.id) == -posted.total
+    chosen = data.draw(st.lists(st.sampled_from([l["id"] for l in view.charges]), unique=True, min_size=1))
+    note = await documents.post(tenant.actor, plugin_registry, (await documents.credit(tenant.actor, posted.id, chosen)).id)
+    credited = sum(l["total_minor"] for l in view.charges if l["id"] in chosen)
+    assert note.total.minor == -credited
+    assert (await balance(tenant, client.id)).minor == credited - posted.total.minor
+    rest = [l["id"] for l in view.charges if l["id"] not in chosen]
+    if rest:
+        await documents.post(tenant.actor, plugin_registry, (await documents.credit(tenant.actor, posted.id)).id)
+    assert await balance(tenant, client.id) == Money.of("0.00")
+    assert (await documents.get(tenant.actor, posted.id)).record.status == "credited"
