@@ -26,6 +26,7 @@ from web.errors import EXCEPTION_HANDLERS
 from web.i18n import install_template_globals
 from web.idempotency import idempotency_middleware
 from web.plugin_routes import plugin_routers
+from web.portal import portal_router
 from web.ui import ui_router
 
 HERE = Path(__file__).parent
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, registry: PluginRegistry | None
             healthz,
             api_router,
             ui_router,
+            portal_router,
             *plugin_routers(registry),
             create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
         ],

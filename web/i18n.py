@@ -18,6 +18,8 @@ from jinja2 import pass_context
 
 from web.i18n_billing import BILLING_MESSAGES, EN_BILLING, RU_BILLING
 from web.i18n_day_close import DAY_CLOSE_MESSAGES, EN_DAY_CLOSE, RU_DAY_CLOSE
+from web.i18n_documents import DOCUMENT_MESSAGES, EN_DOCUMENTS, RU_DOCUMENTS
+from web.i18n_portal import EN_PORTAL, PORTAL_MESSAGES, RU_PORTAL
 from web.i18n_pricing import EN_PRICING, RU_PRICING
 
 LANGUAGES = ("ru", "en")
@@ -445,6 +447,7 @@ RU: dict[str, str] = {
     "action.seller.create": "Добавление юрлица-продавца",
     "action.seller.update": "Изменение юрлица-продавца",
     "action.seller.default": "Смена основного юрлица",
+    "action.document.resend": "Повторная отправка документа по почте",
     "object.client": "Клиент",
     "object.client_group": "Группа клиентов",
     "object.custom_field": "Дополнительное поле",
@@ -916,6 +919,7 @@ EN: dict[str, str] = {
     "action.seller.create": "Seller entity added",
     "action.seller.update": "Seller entity changed",
     "action.seller.default": "Default seller entity changed",
+    "action.document.resend": "Document e-mailed again",
     "object.client": "Client",
     "object.client_group": "Client group",
     "object.custom_field": "Custom field",
@@ -1070,7 +1074,11 @@ RU.update(RU_PRICING)
 EN.update(EN_PRICING)
 RU.update(RU_DAY_CLOSE)
 EN.update(EN_DAY_CLOSE)
-SERVICE_MESSAGES = DAY_CLOSE_MESSAGES + BILLING_MESSAGES + SERVICE_MESSAGES
+RU.update(RU_DOCUMENTS)
+EN.update(EN_DOCUMENTS)
+RU.update(RU_PORTAL)
+EN.update(EN_PORTAL)
+SERVICE_MESSAGES = DOCUMENT_MESSAGES + DAY_CLOSE_MESSAGES + PORTAL_MESSAGES + BILLING_MESSAGES + SERVICE_MESSAGES
 
 
 def translate(lang: str, key: str, **values: object) -> str:

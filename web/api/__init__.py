@@ -9,6 +9,7 @@ from web.api.client_details import ContactsController, NotesController, Recipien
 from web.api.client_setup import ClientGroupsController, CustomFieldsController
 from web.api.clients import ClientsController
 from web.api.day_close import DayCloseController
+from web.api.documents import ClientInvoicingController, DocumentsController
 from web.api.discounts import DiscountsController
 from web.api.ledger import AccountsController, AdjustmentsController, ClientAccountsController
 from web.api.plugins import PluginsController
@@ -23,7 +24,8 @@ api_router = Router(
                     PluginsController, AuditController, SellerEntitiesController, ClientGroupsController,
                     CustomFieldsController, ClientsController, NotesController, ContactsController,
                     RecipientsController, ClientAccountsController, AccountsController, AdjustmentsController,
-                    SubscriptionsController, DiscountsController, DayCloseController,
+                    SubscriptionsController, DiscountsController, DayCloseController, DocumentsController,
+                    ClientInvoicingController,
                     ProductGroupsController, ProductsController, OptionsController, OkeiUnitsController],
     dependencies=AUTHENTICATED,
     security=[{"apiKey": []}, {"session": []}],

@@ -16,9 +16,12 @@ from web.ui.client_details import ClientDetailsPages
 from web.ui.client_setup import ClientSetupPages
 from web.ui.clients import ClientsPages
 from web.ui.day_close import DayClosePages
+from web.ui.document_templates import DocumentTemplatePages
+from web.ui.documents import ClientInvoicingPages, DocumentsPages
 from web.ui.imports import ImportPages
 from web.ui.plan_change import PlanChangePages
 from web.ui.plugins import PluginsPages
+from web.ui.portal_access import ClientPortalPages
 from web.ui.pricing import PricingPages
 from web.ui.sellers import SellersPages
 from web.ui.session import SessionPages
@@ -33,7 +36,8 @@ ui_router = Router(
                                          ClientsPages, ClientDetailsPages, ClientSetupPages, SellersPages,
                                          CatalogPages, CatalogPricesPages, SubscriptionOrderPages, SubscriptionPages,
                                          PlanChangePages, ClientAccountPages, AccountPages, AdjustmentPages,
-                                         ImportPages, PricingPages, DayClosePages],
+                                         ImportPages, PricingPages, DayClosePages, DocumentTemplatePages,
+                                         DocumentsPages, ClientInvoicingPages, ClientPortalPages],
                dependencies=AUTHENTICATED),
     ],
     include_in_schema=False,

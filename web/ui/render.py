@@ -45,6 +45,9 @@ DONE_MESSAGES = frozenset({
     "accounts.adjustment_confirmed", "accounts.adjustment_cancelled", "pricing.discount_added",
     "pricing.discount_saved", "pricing.rules_saved", "day_close.run_done", "day_close.confirmed",
     "day_close.cancelled", "day_close.retried",
+    "documents.created", "documents.posted", "documents.deleted", "documents.resent", "documents.credit_created",
+    "documents.line_added", "documents.line_saved", "documents.line_removed", "documents.template_saved",
+    "documents.template_reset",
 })
 
 
