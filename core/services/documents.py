@@ -74,6 +74,12 @@ class DocumentView:
         return [l for l in self.lines if l["kind"] == "adjustment"]
 
     @property
+    def payment_model(self) -> str | None:
+        """The payment model of the products the document bills, when they share one (seed 003)."""
+        models = {s["payment_model"] for s in self.subscriptions}
+        return models.pop() if len(models) == 1 else None
+
+    @property
     def creditable(self) -> bool:
         return self.record.type == DocumentType.INVOICE.value and self.record.status in CREDITABLE \
             and self.credit_refusal is None
@@ -84,7 +90,8 @@ class DocumentView:
                 "credits": self.credits.public() if self.credits else None,
                 "credit_notes": [c.public() for c in self.credit_notes], "subscriptions": [
                     {"id": s["id"], "name": s["name"], "status": s["status"]} for s in self.subscriptions],
-                "creditable": self.creditable, "credit_refusal": self.credit_refusal}
+                "payment_model": self.payment_model, "creditable": self.creditable,
+                "credit_refusal": self.credit_refusal}
 
 
 def _line_public(line: dict, currency: str) -> dict:

@@ -26,7 +26,7 @@ from core.domain.pricing import VatRate
 from core.domain.roles import MANAGE_FINANCE
 from core.domain.subscriptions import Status
 from core.plugins.manager import PluginRegistry
-from core.services import catalog, clients, document_mail, documents, subscriptions
+from core.services import clients, document_mail, documents
 from core.services.documents import DocumentFilter
 from core.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from web.api.documents import line_input, pdf_response, unprefixed
@@ -102,15 +102,6 @@ def _explained(message: str | None) -> tuple[str, dict] | None:
     return explain(message) if message else None
 
 
-async def _payment_model(principal: Principal, subscription_rows: list[dict]) -> str | None:
-    """The payment model of the products the document bills, when they share one."""
-    models = set()
-    for row in subscription_rows:
-        subscription = await subscriptions.get(principal.actor, row["id"])
-        models.add((await catalog.get(principal.actor, subscription.product_id)).payment_model)
-    return models.pop() if len(models) == 1 else None
-
-
 def _line_form(view, edit: int | None) -> dict:
     """The line form's values: the line being edited, or a new line's defaults."""
     line = next((l for l in view["lines"] if l["id"] == edit), None) if edit else None
@@ -130,7 +121,7 @@ async def document_page(request: Request, principal: Principal, document_id: int
         subject=view.record, view=view,
         charges=[l for l in shown["lines"] if l["kind"] == "charge"],
         adjustments=[l for l in shown["lines"] if l["kind"] == "adjustment"],
-        payment_model=await _payment_model(principal, view.subscriptions),
+        payment_model=view.payment_model,
         deliveries=await document_mail.deliveries(actor, document_id),
         refusal=_explained(view.credit_refusal), action_error=_explained(action_error),
         credit_error=_explained(credit_error), can_manage=actor.can(MANAGE_FINANCE), edit=edit,

@@ -178,6 +178,7 @@ async def reversed_line_ids(tenant_id: int, line_ids: list[int]) -> set[int]:
 
 async def subscriptions_named(tenant_id: int, ids: list[int]) -> list[dict]:
     return await Subscription.select(Subscription.id, Subscription.product.name.as_alias("name"), Subscription.status,
+                                     Subscription.product.payment_model.as_alias("payment_model"),
                                      Subscription.period_start, Subscription.next_billing_date).where(
         (Subscription.tenant == tenant_id) & Subscription.id.is_in(ids or [0])).order_by(Subscription.id)
 
