@@ -74,6 +74,10 @@ class Settings(BaseSettings):
         default=10, gt=0, description="Seconds to wait for the SMTP server before a message is given up."
     )
     log_level: str = Field(default="INFO", description="Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+    pdf_workers: int = Field(
+        default=2, ge=1, le=64,
+        description="Worker processes that render PDFs off the request path (WeasyPrint, some 100 MB each).",
+    )
     scheduler_interval: float = Field(
         default=60,
         ge=0,

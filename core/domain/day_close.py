@@ -82,6 +82,8 @@ class OutcomeLine:
     seller_id: int | None = None
     source: str = "subscription"  # or "step:<plugin id>:<code>"
     credit: bool = False
+    unit: str = ""  # the product's unit of measure and its ОКЕИ code, for documents
+    unit_okei: str = ""
 
     @classmethod
     def priced(cls, line: PricedLine, period: Period, **kwargs) -> "OutcomeLine":

@@ -115,13 +115,15 @@ async def _documents(run: RunInputs, run_id: int, items: list[Committed],
             lines.append({"tenant": run.tenant_id, "document": document_id, "account": outcome.account_id,
                           "reverses": None, "position": position, "kind": "charge",
                           "description": line.description, "quantity_e3": quantity_to_units(line.quantity),
+                          "unit": line.unit, "unit_okei": line.unit_okei,
                           "unit_price_e4": unit_price_to_units(line.unit_price), "discount_minor": line.discount.minor,
                           "net_minor": line.net.minor, "vat_rate": line.vat_rate.value, "vat_minor": line.vat.minor,
                           "total_minor": line.total.minor, "period_start": line.period.start,
                           "period_end": line.period.end, "booked_on": None, "subscription": line.subscription_id})
         for position, (description, amount, booked_on) in enumerate(doc.adjustments, len(doc.lines) + 1):
             lines.append({"tenant": run.tenant_id, "document": document_id, "account": outcome.account_id,
-                          "reverses": None, "position": position, "kind": "adjustment", "description": description, "quantity_e3": 0, "unit_price_e4": 0,
+                          "reverses": None, "position": position, "kind": "adjustment",
+                          "description": description, "quantity_e3": 0, "unit": "", "unit_okei": "", "unit_price_e4": 0,
                           "discount_minor": 0, "net_minor": 0, "vat_rate": "none", "vat_minor": 0,
                           "total_minor": amount.minor, "period_start": None, "period_end": None,
                           "booked_on": booked_on, "subscription": None})

@@ -201,9 +201,10 @@ async def _bill(run: RunInputs, subscription: SubscriptionRecord, scheduled: lis
                 continue
             charge = replace(item.charge(due.fraction, run.context.currency, item.quantity),
                              client_id=subscription.client_id, subscription_id=subscription.id)
+            unit = (terms.unit, terms.unit_okei) if item.key == "plan" else ("", "")
             lines.append(_priced(run, charge, due.period, client_id=subscription.client_id,
                                  product_id=current.product_id, promo=promo,
-                                 seller=terms.seller_id or client_seller, source="subscription"))
+                                 seller=terms.seller_id or client_seller, source="subscription", unit=unit))
         if change is not None and not due.change_first:
             current = await _apply(run, current, change, events, applied)
     values: dict = {"period": after.period, "next_billing_date": after.next_billing_date, "cycle": after.cycle}
@@ -238,7 +239,7 @@ async def _apply(run: RunInputs, plan: _Plan, change: ScheduledRecord, events: l
 
 
 def _priced(run: RunInputs, charge: Charge, period: Period, *, client_id: int, product_id: int | None,
-            promo: frozenset[str], seller: int | None, source: str) -> OutcomeLine:
+            promo: frozenset[str], seller: int | None, source: str, unit: tuple[str, str] = ("", "")) -> OutcomeLine:
     def discount_lines(base: Money):
         if product_id is None:
             return []
@@ -249,7 +250,8 @@ def _priced(run: RunInputs, charge: Charge, period: Period, *, client_id: int, p
         line = price(run.hooks, run.context, charge, discount_lines)
     except PricingError as exc:
         raise AccountFailure(f"{charge.description}: {exc}") from exc
-    return OutcomeLine.priced(line, period, subscription_id=charge.subscription_id, seller_id=seller, source=source)
+    return OutcomeLine.priced(line, period, subscription_id=charge.subscription_id, seller_id=seller, source=source,
+                              unit=unit[0], unit_okei=unit[1])
 
 
 def _stored_line(row: dict, currency: str) -> OutcomeLine:
@@ -258,7 +260,7 @@ def _stored_line(row: dict, currency: str) -> OutcomeLine:
                        Period(row["period_start"], row["period_end"]), VatRate(row["vat_rate"]),
                        Money.from_minor(row["net_minor"], currency), Money.from_minor(row["vat_minor"], currency),
                        Money.from_minor(row["total_minor"], currency), Money.from_minor(row["discount_minor"], currency),
-                       row["subscription"], row["seller"])
+                       row["subscription"], row["seller"], unit=row["unit"], unit_okei=row["unit_okei"])
 
 
 def _blocking(run: RunInputs, client: ClientRecord, blocked: bool, subscriptions: list[SubscriptionRecord],
