@@ -68,7 +68,7 @@ async def test_the_act_view_shows_seed_003s_groups(client, make_tenant, plugin_r
     assert charges.count('<tr class="line') == 1
     assert "VPS buh@fabrika.ru" in charges and "10.03.2026 – 31.03.2026" in charges
     assert f"3{NBSP}100,00" in charges and f">2{NBSP}200,00<" in charges
-    assert re.search(r'class="num nowrap line-quantity">1<', charges)
+    assert re.search(r'class="num nowrap line-quantity">1 шт<', charges)  # the product's unit
 
     subscriptions = section(html, "subscriptions-table")
     assert f'data-subscription="{sub.id}"' in subscriptions and "Активная" in subscriptions

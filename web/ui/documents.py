@@ -174,6 +174,24 @@ async def _new_page(request: Request, principal: Principal, *, values: dict, err
                       values=values, errors=errors or {}, pick=pick, **LABELS)
 
 
+
+async def _save_line(request: Request, principal: Principal, document_id: int, line_id: int | None
+                     ) -> Template | Redirect:
+    """Add a line to a draft (``line_id`` None) or change one of its lines."""
+    values = _line_values(await form_data(request)) | ({"line_id": line_id} if line_id else {})
+    try:
+        if line_id is None:
+            await documents.add_line(principal.actor, document_id, line_input(values))
+        else:
+            await documents.update_line(principal.actor, document_id, line_id, line_input(values))
+    except InvalidInput as exc:
+        return await document_page(request, principal, document_id, edit=line_id, line_errors=_line_errors(exc),
+                                   line_values=values, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+    except Conflict as exc:
+        return await document_page(request, principal, document_id, action_error=_reason(exc),
+                                   status_code=HTTP_409_CONFLICT)
+    return redirect(f"/documents/{document_id}", "documents.line_saved" if line_id else "documents.line_added")
+
 class DocumentsPages(Controller):
     path = "/documents"
 
@@ -255,32 +273,12 @@ class DocumentsPages(Controller):
 
     @post("/{document_id:int}/lines")
     async def add_line(self, request: Request, principal: Principal, document_id: int) -> Template | Redirect:
-        form = await form_data(request)
-        values = _line_values(form)
-        try:
-            await documents.add_line(principal.actor, document_id, line_input(values))
-        except InvalidInput as exc:
-            return await document_page(request, principal, document_id, line_errors=_line_errors(exc),
-                                       line_values=values, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
-        except Conflict as exc:
-            return await document_page(request, principal, document_id, action_error=_reason(exc),
-                                       status_code=HTTP_409_CONFLICT)
-        return redirect(f"/documents/{document_id}", "documents.line_added")
+        return await _save_line(request, principal, document_id, None)
 
     @post("/{document_id:int}/lines/{line_id:int}")
     async def update_line(self, request: Request, principal: Principal, document_id: int,
                           line_id: int) -> Template | Redirect:
-        form = await form_data(request)
-        values = _line_values(form) | {"line_id": line_id}
-        try:
-            await documents.update_line(principal.actor, document_id, line_id, line_input(values))
-        except InvalidInput as exc:
-            return await document_page(request, principal, document_id, edit=line_id, line_errors=_line_errors(exc),
-                                       line_values=values, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
-        except Conflict as exc:
-            return await document_page(request, principal, document_id, action_error=_reason(exc),
-                                       status_code=HTTP_409_CONFLICT)
-        return redirect(f"/documents/{document_id}", "documents.line_saved")
+        return await _save_line(request, principal, document_id, line_id)
 
     @post("/{document_id:int}/lines/{line_id:int}/delete")
     async def remove_line(self, request: Request, principal: Principal, document_id: int,
