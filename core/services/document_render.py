@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,6 +48,7 @@ from core.services.errors import InvalidInput, NotFound
 from core.settings import get_settings
 
 PDF = "application/pdf"
+logger = logging.getLogger("saldo.documents")
 MAIL_TEMPLATES = ("mail_subject", "mail_body")
 MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
           "ноября", "декабря")
@@ -368,18 +370,44 @@ async def pdf(tenant_id: int, document_id: int, *, registry: PluginRegistry | No
     """The document as a PDF: the cached one while it is current, else rendered in the worker
     pool and cached (drafts are rendered each time and never cached)."""
     record = await _record(tenant_id, document_id)
-    name = template_name(record)
-    source = await template_source(tenant_id, name)
-    key = fingerprint(source, record.status)
+    key, page = await _page(tenant_id, record, registry)
     if not record.is_draft:
         cached = await files_q.cached(tenant_id, document_id, PDF)
         if cached is not None and cached["fingerprint"] == key:
             return bytes(cached["content"])
-    page = render(name, source, await _variables(tenant_id, record, registry) | {"stylesheet": ""})
-    [content] = await render_all([page])
+    [content] = await render_all([await page()])
     if not record.is_draft:
         await files_q.store(tenant_id, document_id, PDF, key, content)
     return content
+
+
+async def _page(tenant_id: int, record: DocumentRecord, registry: PluginRegistry | None):
+    """The fingerprint of the document's PDF, and how to make the page it is printed from."""
+    name = template_name(record)
+    source = await template_source(tenant_id, name)
+
+    async def page() -> str:
+        return render(name, source, await _variables(tenant_id, record, registry) | {"stylesheet": ""})
+
+    return fingerprint(source, record.status), page
+
+
+async def prerender(tenant_id: int, *, registry: PluginRegistry | None = None, limit: int = 20) -> int:
+    """Render and cache the PDFs of up to ``limit`` of the tenant's posted documents that have
+    none yet, oldest first, across the worker pool, so that downloads and e-mails find them
+    ready. A document whose template fails is logged and skipped. Returns how many were rendered."""
+    jobs = []
+    for document_id in await files_q.missing(tenant_id, PDF, limit):
+        record = await _record(tenant_id, document_id)
+        try:
+            key, page = await _page(tenant_id, record, registry)
+            jobs.append((record.id, key, await page()))
+        except Exception:
+            logger.exception("document %s of tenant %s: its PDF cannot be made", document_id, tenant_id)
+    contents = await render_all([page for *_, page in jobs]) if jobs else []
+    for (document_id, key, _), content in zip(jobs, contents):
+        await files_q.store(tenant_id, document_id, PDF, key, content)
+    return len(jobs)
 
 
 _pool: ProcessPoolExecutor | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import AsyncIterator, Callable
@@ -13,12 +14,14 @@ from typing import AsyncIterator, Callable
 from core.db.queries.day_close import RunRecord
 from core.domain.clock import SIMULATED
 from core.plugins.manager import PluginRegistry
-from core.services import day_close, document_mail, tenants
+from core.services import day_close, document_mail, document_render, tenants
 from core.services.actor import Actor
 from core.services.errors import Conflict, InvalidInput
 
 logger = logging.getLogger("saldo.scheduler")
 MAIL_BATCH = 50  # document e-mails taken at a time
+PRERENDER_BATCH = 20  # PDFs rendered at once across the worker pool
+PRERENDER_SECONDS = 30
 
 DayProgress = Callable[[date, int], None]  # (business date, accounts seen so far)
 SimulationProgress = Callable[[int, int, date], None]  # (days done, days in all, the clock's new date)
@@ -68,6 +71,19 @@ async def deliver_mail(registry: PluginRegistry) -> document_mail.Report:
     return report
 
 
+async def prerender(registry: PluginRegistry) -> int:
+    """Render the PDFs each tenant's posted documents lack, batch after batch, for up to
+    PRERENDER_SECONDS a tick (the rest waits for the next one)."""
+    done, started = 0, time.monotonic()
+    for tenant in await tenants.all_tenants():
+        while time.monotonic() - started < PRERENDER_SECONDS:
+            batch = await document_render.prerender(tenant.id, registry=registry, limit=PRERENDER_BATCH)
+            done += batch
+            if batch < PRERENDER_BATCH:
+                break
+    return done
+
+
 async def run_forever(registry: PluginRegistry, interval: float) -> None:
     """Tick now and then every ``interval`` seconds until cancelled; an error is logged and
     the next tick comes as usual."""
@@ -76,6 +92,9 @@ async def run_forever(registry: PluginRegistry, interval: float) -> None:
             done = await day_close.scheduled_tick(registry)
             if done:
                 logger.info("scheduler: closed %d day(s)", len(done))
+            rendered = await prerender(registry)
+            if rendered:
+                logger.info("scheduler: rendered %d document PDF(s)", rendered)
             mailed = await deliver_mail(registry)
             if mailed.total:
                 logger.info("scheduler: document mails sent %d, to retry %d, given up %d",

@@ -314,3 +314,24 @@ async def test_another_tenants_document_is_not_found(make_tenant):
             await render(tenant.id, theirs.id)
     with pytest.raises(NotFound):
         await document_templates.preview(tenant.actor, "invoice", "{{ document.number }}", theirs.id)
+
+
+async def test_posted_documents_get_their_pdfs_in_the_background_and_are_then_served_from_the_cache(
+        make_tenant, plugin_registry, monkeypatch):
+    tenant = await make_tenant()
+    client, found = await _month(tenant, plugin_registry)
+    draft = await documents.create_invoice(tenant.actor, client.id, [LineInput("Настройка", Decimal("1"),
+                                                                               Decimal("500"))])
+    assert await document_render.prerender(tenant.id, limit=2) == 2
+    assert await document_render.prerender(tenant.id, limit=2) == 1
+    assert await document_render.prerender(tenant.id, limit=2) == 0  # every posted document has its PDF; drafts none
+    stored = {r["document"] for r in await DocumentFile.select(DocumentFile.document).where(
+        DocumentFile.tenant == tenant.id)}
+    assert stored == {d.id for d in found.values()} and draft.id not in stored
+
+    async def no_rendering(pages):
+        raise AssertionError("the cached PDF should have been served")
+
+    monkeypatch.setattr(document_render, "render_all", no_rendering)
+    content = await document_render.pdf(tenant.id, found["act"].id)
+    assert content.startswith(b"%PDF") and "Акт" in _text(content)

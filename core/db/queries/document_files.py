@@ -24,6 +24,15 @@ async def store(tenant_id: int, document_id: int, media_type: str, fingerprint: 
             action="DO NOTHING")
 
 
+async def missing(tenant_id: int, media_type: str, limit: int) -> list[int]:
+    """The tenant's posted documents with no stored rendering, oldest first."""
+    rows = await Document.raw(
+        'SELECT d.id FROM "document" d WHERE d.tenant = {} AND d.status <> {} AND NOT EXISTS '
+        '(SELECT 1 FROM "document_file" f WHERE f.document = d.id AND f.media_type = {}) ORDER BY d.id LIMIT {}',
+        tenant_id, "draft", media_type, limit)
+    return [r["id"] for r in rows]
+
+
 async def number_parts(tenant_id: int, document_id: int) -> tuple[str, int | None]:
     """The series and sequence number of a document (None before it is posted)."""
     row = await Document.select(Document.number_series, Document.number).where(
