@@ -316,3 +316,19 @@ async def test_the_template_editor_previews_saves_and_resets(client, make_tenant
     assert (await client.post("/documents/templates/invoice", data={"_csrf": viewer_csrf, "source": "x"})
             ).status_code == 403
     assert (await client.get("/documents/templates/nonsense")).status_code == 404
+
+
+async def test_the_numbering_is_set_on_its_plugin_page_and_used_at_posting(client, make_tenant, plugin_registry):
+    tenant = await make_tenant()
+    csrf = await signed_in(client, tenant)
+    page = await client.get("/plugins/default_numbering")
+    assert page.status_code == 200 and 'name="invoice_pattern"' in page.text
+    form = {"_csrf": csrf, "invoice_pattern": "{prefix}{yyyy}-{seq:4}", "invoice_prefix": "СЧ-",
+            "invoice_reset": "yearly", "seller_formats": ""}
+    bad = await client.post("/plugins/default_numbering", data=form | {"invoice_pattern": "{yyyy}"})
+    assert bad.status_code == 422 and "{seq}" in bad.text
+    saved = await client.post("/plugins/default_numbering", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    buyer, _, invoice_id = await closed_invoice(tenant, plugin_registry)
+    [posted] = await Document.select(Document.number_text).where(Document.id == invoice_id)
+    assert posted["number_text"] == "СЧ-2026-0001"
