@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from core.domain.money import Money
 from core.services import ledger, subscriptions, tenants

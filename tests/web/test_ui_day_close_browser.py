@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from core.domain.ledger import Entry, EntryKind
 from core.domain.money import Money
@@ -46,7 +45,7 @@ async def test_a_manager_confirms_an_account_of_a_confirm_mode_run(app_server, b
     await notice.locator("a").click()
     await expect(page.locator("h1.page-title")).to_have_text("Закрытие дня за 10.03.2026")
     await expect(page.locator("#run-facts")).to_contain_text("С подтверждением")
-    row = page.locator(f"#accounts-table tr[data-result]")
+    row = page.locator("#accounts-table tr[data-result]")
     await expect(row).to_have_count(1)
     await expect(row).to_contain_text("ООО «Фабрика Бизнеса»")
     await expect(row).to_contain_text(f"2{NBSP}200,00")
