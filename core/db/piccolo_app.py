@@ -5,7 +5,7 @@ from piccolo.conf.apps import AppConfig, table_finder
 # One module per area; a new module is listed here and gets its own migration.
 TABLE_MODULES = ["core.db.tables.platform", "core.db.tables.clients", "core.db.tables.catalog", "core.db.tables.ledger",
                  "core.db.tables.subscriptions", "core.db.tables.pricing", "core.db.tables.documents",
-                 "core.db.tables.day_close"]
+                 "core.db.tables.day_close", "core.db.tables.payments"]
 
 APP_CONFIG = AppConfig(
     app_name="core",

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from core.domain.extension import Extension
 from core.domain.money import Money
@@ -126,3 +126,26 @@ class PaymentProvider(Extension, ABC):
     @abstractmethod
     async def refund(self, request: RefundRequest) -> RefundResult:
         """Return money of a succeeded payment to the payer."""
+
+
+def allocation(amount_minor: int, open_invoices: Sequence[tuple[int, int]], named: int | None = None
+               ) -> list[tuple[int, int]]:
+    """How a payment is put towards invoices: the named invoice first, then the open ones in
+    the order given (oldest first), each up to what it still owes; what is left stays on the
+    balance. ``open_invoices`` are (invoice id, amount still owed in minor units).
+
+    >>> allocation(1500, [(1, 1000), (2, 1000)])
+    [(1, 1000), (2, 500)]
+    >>> allocation(1500, [(1, 1000), (2, 1000)], named=2)
+    [(2, 1000), (1, 500)]
+    """
+    ordered = sorted(open_invoices, key=lambda item: item[0] != named)
+    left, taken = amount_minor, []
+    for invoice_id, owed in ordered:
+        if left <= 0:
+            break
+        part = min(left, owed)
+        if part > 0:
+            taken.append((invoice_id, part))
+            left -= part
+    return taken

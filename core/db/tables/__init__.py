@@ -28,6 +28,7 @@ from core.db.tables.documents import (
     PortalSession,
 )
 from core.db.tables.day_close import DayCloseAccount, DayCloseRun
+from core.db.tables.payments import Payment, PaymentAllocation, PaymentRefund
 from core.db.tables.subscriptions import ScheduledChange, Subscription, SubscriptionEvent, SubscriptionOption
 from core.db.tables.platform import (
     ApiKey,
@@ -41,7 +42,7 @@ from core.db.tables.platform import (
 
 __all__ = [
     "DayCloseAccount", "DayCloseRun", "Document", "DocumentFile", "DocumentLine", "DocumentMail", "DocumentSequence",
-    "DocumentTemplate", "PortalAccess", "PortalSession",
+    "DocumentTemplate", "PortalAccess", "PortalSession", "Payment", "PaymentAllocation", "PaymentRefund",
     "Account", "Adjustment", "Discount", "ConfigurableOption", "LedgerEntry", "OptionPrice", "Product", "ProductGroup",
     "ProductPrice", "ScheduledChange", "Subscription", "SubscriptionEvent", "SubscriptionOption",
     "ApiKey", "AuditEvent", "IdempotentRequest", "Client", "ClientContact", "ClientFieldValue", "ClientGroup", "ClientNote",

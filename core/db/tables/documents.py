@@ -35,6 +35,7 @@ class Document(Table):
     net_minor = BigInt(default=0)
     vat_minor = BigInt(default=0)
     total_minor = BigInt(default=0)
+    paid_minor = BigInt(default=0)  # what payments allocated to it (an invoice is paid when it reaches the total)
     seller = JSON(default="{}")
     buyer = JSON(default="{}")
     source = Varchar(length=64, default="")
