@@ -277,7 +277,7 @@ async def test_cycle_change_waits_for_the_next_period_and_rules_are_tenant_setti
 
     rules = await client.patch("/api/v1/tenant", headers=headers, json={"rules": {"plan_change_policy": "next_period"}})
     assert rules.json()["rules"] == {"allow_duplicate_products": False, "plan_change_policy": "next_period",
-                                     "day_close_mode": "auto", "day_close_time": "04:00"}
+                                     "day_close_mode": "auto", "day_close_time": "04:00", "invoice_posting": "auto"}
     by_rule = await subscriptions.preview_change(tenant.actor, plugin_registry, sub.id, quantity="2")
     assert by_rule.policy.value == "next_period" and by_rule.lines == ()
     with pytest.raises(InvalidInput) as error:

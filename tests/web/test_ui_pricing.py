@@ -39,7 +39,7 @@ async def test_rules_are_saved_by_managers_of_the_tenant_only(client, make_tenan
     assert saved.status_code == 303
     rules = (await tenants.get(tenant.id)).settings["rules"]
     assert rules == {"allow_duplicate_products": True, "plan_change_policy": "next_period",
-                     "day_close_mode": "auto", "day_close_time": "04:00"}
+                     "day_close_mode": "auto", "day_close_time": "04:00", "invoice_posting": "auto"}
     assert "Allow a client a second subscription" in (await client.get("/pricing?lang=en")).text
     client.cookies.clear()
     manager = await create_user(tenant.actor, email="m@x.ru", password=tenant.password, role="manager")

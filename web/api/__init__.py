@@ -12,6 +12,7 @@ from web.api.day_close import DayCloseController
 from web.api.documents import ClientInvoicingController, DocumentsController
 from web.api.discounts import DiscountsController
 from web.api.ledger import AccountsController, AdjustmentsController, ClientAccountsController
+from web.api.payments import PaymentsController
 from web.api.plugins import PluginsController
 from web.api.sellers import SellerEntitiesController
 from web.api.subscriptions import SubscriptionsController
@@ -25,7 +26,7 @@ api_router = Router(
                     CustomFieldsController, ClientsController, NotesController, ContactsController,
                     RecipientsController, ClientAccountsController, AccountsController, AdjustmentsController,
                     SubscriptionsController, DiscountsController, DayCloseController, DocumentsController,
-                    ClientInvoicingController,
+                    ClientInvoicingController, PaymentsController,
                     ProductGroupsController, ProductsController, OptionsController, OkeiUnitsController],
     dependencies=AUTHENTICATED,
     security=[{"apiKey": []}, {"session": []}],

@@ -38,6 +38,11 @@ class DocumentRecord:
     seller: Party | None = None
     buyer: Party | None = None
     client_name: str = ""
+    paid: Money | None = None  # what payments allocated to it; zero when not given
+
+    def __post_init__(self) -> None:
+        if self.paid is None:
+            object.__setattr__(self, "paid", Money.zero(self.currency))
 
     @property
     def is_draft(self) -> bool:
@@ -50,7 +55,8 @@ class DocumentRecord:
                 "period_start": self.period_start.isoformat() if self.period_start else None,
                 "period_end": self.period_end.isoformat() if self.period_end else None,
                 "currency": self.currency, "net": str(self.net.amount), "vat": str(self.vat.amount),
-                "total": str(self.total.amount), "source": self.source, "credits_id": self.credits_id,
+                "total": str(self.total.amount), "paid": str(self.paid.amount), "source": self.source,
+                "credits_id": self.credits_id,
                 "posted_at": self.posted_at.isoformat() if self.posted_at else None}
 
 
@@ -68,7 +74,8 @@ def _record(row: dict) -> DocumentRecord:
                           Money.from_minor(row["net_minor"], currency), Money.from_minor(row["vat_minor"], currency),
                           Money.from_minor(row["total_minor"], currency), row["source"], row["posted_at"],
                           row.get("form", ""), row.get("credits"), Party.of(seller) if seller else None,
-                          Party.of(buyer) if buyer else None, row.get("client_name", ""))
+                          Party.of(buyer) if buyer else None, row.get("client_name", ""),
+                          Money.from_minor(row.get("paid_minor", 0), currency))
 
 
 def _select():

@@ -28,11 +28,25 @@ class TaxSystem(str, Enum):
     PATENT = "patent"
 
 
+class ReceiptTax(str, Enum):
+    """The VAT of receipt items (``tax``): a rate, or a calculated rate (22/122…) for prepayments."""
+
+    NONE = "none"
+    VAT0 = "vat0"
+    VAT10 = "vat10"
+    VAT22 = "vat22"
+    VAT110 = "vat110"
+    VAT122 = "vat122"
+    VAT5 = "vat5"
+    VAT7 = "vat7"
+    VAT105 = "vat105"
+    VAT107 = "vat107"
+
+
 class RobokassaConfig(BaseModel):
     merchant_login: str = Field(min_length=1, description="Shop identifier (MerchantLogin).")
     password1: SecretStr = Field(min_length=1, description="Password #1: signs payment links.")
     password2: SecretStr = Field(min_length=1, description="Password #2: checks ResultURL notifications.")
-    password3: SecretStr | None = Field(default=None, description="Password #3: signs refund requests.")
     hash_algorithm: HashAlgorithm = Field(
         default=HashAlgorithm.MD5, description="Signature algorithm, as chosen in the cabinet."
     )
@@ -47,6 +61,9 @@ class RobokassaConfig(BaseModel):
     tax_system: TaxSystem | None = Field(
         default=None, validate_default=True, description="Tax system on receipts (required to send receipts)."
     )
+    receipt_tax: ReceiptTax | None = Field(
+        default=None, validate_default=True, description="VAT of receipt items (required to send receipts)."
+    )
 
     @field_validator("test_password1", "test_password2")
     @classmethod
@@ -55,9 +72,9 @@ class RobokassaConfig(BaseModel):
             raise ValueError("required in test mode")
         return value
 
-    @field_validator("tax_system")
+    @field_validator("tax_system", "receipt_tax")
     @classmethod
-    def _needed_for_receipts(cls, value: TaxSystem | None, info: ValidationInfo) -> TaxSystem | None:
+    def _needed_for_receipts(cls, value: Enum | None, info: ValidationInfo) -> Enum | None:
         if info.data.get("send_receipt") and value is None:
             raise ValueError("required to send receipts")
         return value

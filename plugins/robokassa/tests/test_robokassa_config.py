@@ -51,11 +51,16 @@ def test_test_mode_needs_the_test_passwords():
     assert load_config(plugin_meta, stored).test_mode is True
 
 
-def test_receipts_need_a_tax_system():
+def test_receipts_need_a_tax_system_and_a_vat():
     with pytest.raises(PluginConfigError) as excinfo:
         validate_config(plugin_meta, {**VALID, "send_receipt": True}, {})
-    assert fields(excinfo) == {"tax_system"}
-    assert validate_config(plugin_meta, {**VALID, "send_receipt": True, "tax_system": "usn_income"}, {})
+    assert fields(excinfo) == {"tax_system", "receipt_tax"}
+    with pytest.raises(PluginConfigError) as excinfo:
+        validate_config(plugin_meta, {**VALID, "send_receipt": True, "receipt_tax": "vat20"}, {})
+    assert fields(excinfo) == {"tax_system", "receipt_tax"}  # 20 % is gone since 2026
+    stored = validate_config(plugin_meta, {**VALID, "send_receipt": True, "tax_system": "usn_income",
+                                           "receipt_tax": "vat122"}, {})
+    assert (stored["tax_system"], stored["receipt_tax"]) == ("usn_income", "vat122")
 
 
 def test_a_later_save_keeps_secrets_it_leaves_out():

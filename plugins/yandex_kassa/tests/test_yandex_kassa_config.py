@@ -40,9 +40,29 @@ def test_networks_must_be_valid_and_not_empty():
     assert fields(excinfo) == {"notification_networks"}
 
 
-def test_legacy_protocol_needs_the_shop_password():
+def test_legacy_protocol_needs_its_shop_id_scid_and_password():
     with pytest.raises(PluginConfigError) as excinfo:
         validate_config(plugin_meta, {**VALID, "legacy_protocol": True}, {})
-    assert fields(excinfo) == {"legacy_shop_password"}
-    stored = validate_config(plugin_meta, {**VALID, "legacy_protocol": True, "legacy_shop_password": "s<kY2"}, {})
+    assert fields(excinfo) == {"legacy_shop_id", "legacy_scid", "legacy_shop_password"}
+    legacy = {"legacy_protocol": True, "legacy_shop_id": "13", "legacy_scid": "5561", "legacy_shop_password": "s<kY2"}
+    stored = validate_config(plugin_meta, {**VALID, **legacy}, {})
     assert public_config(plugin_meta, stored)["secrets_set"] == ["secret_key", "legacy_shop_password"]
+    assert load_config(plugin_meta, stored).legacy_shop_password.get_secret_value() == "s<kY2"
+
+
+def test_receipts_need_a_vat_code_and_a_valid_tax_system():
+    with pytest.raises(PluginConfigError) as excinfo:
+        validate_config(plugin_meta, {**VALID, "send_receipt": True, "tax_system_code": 7}, {})
+    assert fields(excinfo) == {"vat_code", "tax_system_code"}
+    stored = validate_config(plugin_meta, {**VALID, "send_receipt": True, "vat_code": 11, "tax_system_code": 1}, {})
+    assert (stored["vat_code"], stored["tax_system_code"]) == (11, 1)
+
+
+def test_api_address_timeout_and_trusted_proxies():
+    stored = validate_config(plugin_meta, VALID, {})
+    assert (stored["api_url"], stored["timeout_seconds"], stored["trusted_proxies"]) == (
+        "https://api.yookassa.ru/v3", 10, [])
+    with pytest.raises(PluginConfigError) as excinfo:
+        validate_config(plugin_meta, {**VALID, "api_url": "ftp://x", "timeout_seconds": 0,
+                                      "trusted_proxies": ["10.0.0.0/8", "proxy"]}, {})
+    assert fields(excinfo) == {"api_url", "timeout_seconds", "trusted_proxies.1"}
