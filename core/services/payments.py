@@ -342,10 +342,11 @@ async def assign(actor: Actor, payment_id: int, client_id: int, invoice_id: int 
     return assigned
 
 
-async def refund(actor: Actor, registry: PluginRegistry, payment_id: int, amount: Money, reason: str
-                 ) -> PaymentRecord:
+async def refund(actor: Actor, registry: PluginRegistry, payment_id: int, amount: Money, reason: str, *,
+                 record_only: bool = False) -> PaymentRecord:
     """Give back all or part of a succeeded payment: through its provider when it is an online
-    one, recorded only for a transfer the accountant makes; the balance goes down by it."""
+    one, recorded only for a transfer the accountant makes or a refund already made in the
+    provider's cabinet (``record_only``); the balance goes down by it."""
     actor.require(MANAGE_FINANCE)
     hooks, context = await plugins.tenant_context(registry, actor.tenant_id)
     async with atomic():
@@ -359,7 +360,8 @@ async def refund(actor: Actor, registry: PluginRegistry, payment_id: int, amount
         if amount > left:
             raise InvalidInput.field("amount", f"at most {left} of payment {payment_id} is left to refund")
         external_id, status = "", SUCCEEDED
-        online = next((p for p in _providers(hooks, context) if p.code == payment.provider), None)
+        online = None if record_only else next((p for p in _providers(hooks, context) if p.code == payment.provider),
+                                               None)
         if online is not None:
             try:
                 done = await online.refund(RefundRequest(payment.external_id or "", amount, reason))

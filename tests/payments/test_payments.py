@@ -174,6 +174,10 @@ async def test_an_online_payment_is_started_for_an_invoice_and_its_notification_
 
     refunded = await payments.refund(tenant.actor, plugin_registry, attempt.id, Money.of("220.00"), "скидка")
     assert FakeProvider.refunds[-1] == (f"fake-{attempt.id}", Money.of("220.00")) and refunded.status == "succeeded"
+    made_elsewhere = await payments.refund(tenant.actor, plugin_registry, attempt.id, Money.of("1000.00"),
+                                           "returned in the provider's cabinet", record_only=True)
+    assert len(FakeProvider.refunds) == 1 and made_elsewhere.status == "refunded"
+    assert await balance(tenant, client.id) == Money.of("-1220.00")
 
     await plugins.configure(tenant.actor, plugin_registry, "fake_pay", enabled=False)
     hooks, context = await plugins.tenant_context(plugin_registry, tenant.id)
