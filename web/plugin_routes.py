@@ -7,16 +7,17 @@ otherwise, and for an unknown tenant, the answer is 404. Handlers may declare
 
 from __future__ import annotations
 
-from litestar import Request, Router
+from litestar import Request, Response, Router
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.handlers import BaseRouteHandler
 
+from core.domain.payments import ProviderCallback
 from core.plugins.context import TenantContext
 from core.plugins.manager import PluginRegistry
 from core.plugins.relay import TenantHooks
-from core.services import plugins, tenants
+from core.services import payments, plugins, tenants
 from core.services.errors import NotFound
 
 
@@ -64,3 +65,26 @@ def plugin_routers(registry: PluginRegistry) -> list[Router]:
             )
         )
     return routers
+
+
+async def provider_callback(request: Request) -> ProviderCallback:
+    """A payment provider's notification as it arrived: repeated headers are joined with ", "
+    (as X-Forwarded-For allows); a form is read for any method that sent one."""
+    body = await request.body()
+    form = await request.form()
+    headers: dict[str, str] = {}
+    for name, value in request.headers.multi_items():
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return ProviderCallback(method=request.method, remote_addr=request.client.host if request.client else "",
+                            headers=headers, query=dict(request.query_params.items()),
+                            form={name: value for name, value in form.items() if isinstance(value, str)}, body=body)
+
+
+async def payment_callback(request: Request, tenant: TenantContext, hooks: TenantHooks, provider_code: str
+                           ) -> Response:
+    """Answer a provider's notification route: the core checks it through the provider and
+    receives the payment once (``core.services.payments.handle_callback``)."""
+    answer = await payments.handle_callback(tenant, hooks, provider_code, await provider_callback(request),
+                                            registry=request.app.state.registry)
+    return Response(answer.body, status_code=answer.status_code, media_type=answer.media_type)
+

@@ -18,12 +18,15 @@ from core.domain.money import Money
 
 
 class PaymentError(Exception):
-    """A provider could not do what was asked; ``message`` is safe to show to staff."""
+    """A provider could not do what was asked; ``message`` is safe to show to staff.
+    ``status_code`` is the HTTP answer to a refused notification (403 for a sender that is
+    not the provider, 400 otherwise)."""
 
-    def __init__(self, message: str, *, retryable: bool = False) -> None:
+    def __init__(self, message: str, *, retryable: bool = False, status_code: int = 400) -> None:
         super().__init__(message)
         self.message = message
         self.retryable = retryable
+        self.status_code = status_code
 
 
 class PaymentStatus(Enum):

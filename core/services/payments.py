@@ -219,7 +219,7 @@ async def handle_callback(tenant: TenantContext, hooks: TenantHooks, provider_co
                           registry=registry)
     except PaymentError as exc:
         logger.warning("%s notification for tenant %s refused: %s", provider_code, tenant.slug, exc.message)
-        return CallbackResponse(400, exc.message)
+        return CallbackResponse(exc.status_code, exc.message)
     except (NotFound, InvalidInput) as exc:
         logger.warning("%s notification for tenant %s refused: %s", provider_code, tenant.slug, exc.message)
         return CallbackResponse(400, exc.message)

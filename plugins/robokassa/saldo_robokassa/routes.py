@@ -11,24 +11,16 @@ from __future__ import annotations
 from litestar import Request, Response, route
 from litestar.response import Template
 
-from core.domain.payments import ProviderCallback
 from core.plugins.context import TenantContext
 from core.plugins.relay import TenantHooks
-from core.services import payments
+from web.plugin_routes import payment_callback
 
 from saldo_robokassa.provider import PLUGIN_ID
 
 
 @route("/result", http_method=["GET", "POST"])
 async def result(request: Request, tenant: TenantContext, hooks: TenantHooks) -> Response[str]:
-    body = await request.body()
-    form = await request.form() if request.method == "POST" else {}
-    callback = ProviderCallback(
-        method=request.method, remote_addr=request.client.host if request.client else "",
-        headers=dict(request.headers), query=dict(request.query_params), form=dict(form), body=body)
-    answer = await payments.handle_callback(tenant, hooks, PLUGIN_ID, callback,
-                                            registry=request.app.state.registry)
-    return Response(answer.body, status_code=answer.status_code, media_type=answer.media_type)
+    return await payment_callback(request, tenant, hooks, PLUGIN_ID)
 
 
 PAGES = {

@@ -106,7 +106,7 @@ class YooKassaProvider(PaymentProvider):
         source = sender(callback.remote_addr, callback.headers, self.config.trusted_proxies)
         if source is None or not inside(source, self.config.notification_networks):
             raise PaymentError(f"a notification from {source or callback.remote_addr or 'nowhere'} "
-                               f"is not from YooKassa's networks")
+                               f"is not from YooKassa's networks", status_code=403)
         event, object_id = _notification(callback.body)
         if not event.startswith("payment."):  # refunds are recorded when staff make them
             return CallbackResult(object_id, PaymentStatus.PENDING, Money.zero(self.tenant.currency), ACKNOWLEDGED)

@@ -8,10 +8,9 @@ from html import escape
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 
-from core.domain.payments import ProviderCallback
 from core.plugins.context import TenantContext
 from core.plugins.relay import TenantHooks
-from core.services import payments
+from web.plugin_routes import payment_callback
 from web.i18n import request_language
 
 from saldo_yandex_kassa.config import PLUGIN_ID
@@ -30,29 +29,6 @@ TEXTS = {
 }
 
 
-async def provider_callback(request: Request) -> ProviderCallback:
-    """The request as it arrived: repeated headers are joined with ", " (as X-Forwarded-For allows)."""
-    body = await request.body()
-    form = await request.form()
-    headers: dict[str, str] = {}
-    for name, value in request.headers.multi_items():
-        headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    return ProviderCallback(
-        method=request.method,
-        remote_addr=request.client.host if request.client else "",
-        headers=headers,
-        query=dict(request.query_params.items()),
-        form={name: value for name, value in form.items() if isinstance(value, str)},
-        body=body,
-    )
-
-
-async def _handle(request: Request, tenant: TenantContext, hooks: TenantHooks, code: str) -> Response:
-    callback = await provider_callback(request)
-    answer = await payments.handle_callback(tenant, hooks, code, callback, registry=request.app.state.registry)
-    return Response(answer.body, status_code=answer.status_code, media_type=answer.media_type)
-
-
 def _legacy_on(tenant: TenantContext) -> None:
     if not tenant.config(PLUGIN_ID).legacy_protocol:
         raise NotFoundException()
@@ -61,21 +37,21 @@ def _legacy_on(tenant: TenantContext) -> None:
 @post("/notify", status_code=200)
 async def notify(request: Request, tenant: TenantContext, hooks: TenantHooks) -> Response:
     """YooKassa's HTTP notifications (payment.succeeded, payment.canceled…)."""
-    return await _handle(request, tenant, hooks, YooKassaProvider.code)
+    return await payment_callback(request, tenant, hooks, YooKassaProvider.code)
 
 
 @post("/check-order", status_code=200)
 async def check_order(request: Request, tenant: TenantContext, hooks: TenantHooks) -> Response:
     """The legacy protocol's checkURL."""
     _legacy_on(tenant)
-    return await _handle(request, tenant, hooks, LegacyYandexKassaProvider.code)
+    return await payment_callback(request, tenant, hooks, LegacyYandexKassaProvider.code)
 
 
 @post("/payment-aviso", status_code=200)
 async def payment_aviso(request: Request, tenant: TenantContext, hooks: TenantHooks) -> Response:
     """The legacy protocol's avisoURL."""
     _legacy_on(tenant)
-    return await _handle(request, tenant, hooks, LegacyYandexKassaProvider.code)
+    return await payment_callback(request, tenant, hooks, LegacyYandexKassaProvider.code)
 
 
 @get("/return")

@@ -109,12 +109,12 @@ async def test_a_notification_from_outside_yookassas_networks_is_refused_without
     url = f"/p/{tenant.slug}/yandex_kassa/notify"
     async with from_address("10.0.0.1") as stranger:
         refused = await stranger.post(url, content=notification(start.external_id))
-        assert refused.status_code == 400 and "not from YooKassa" in refused.text
+        assert refused.status_code == 403 and "not from YooKassa" in refused.text
         # An untrusted peer cannot name YooKassa in X-Forwarded-For.
         spoofed = await stranger.post(url, content=notification(start.external_id),
                                       headers={"X-Forwarded-For": YOOKASSA_ADDRESS})
-        assert spoofed.status_code == 400
-    assert (await client.post(url, content=notification(start.external_id))).status_code == 400  # "testclient"
+        assert spoofed.status_code == 403
+    assert (await client.post(url, content=notification(start.external_id))).status_code == 403  # "testclient"
     assert fake_yookassa.calls("GET", "/v3/payments") == []
     assert await credited(tenant) == 0 and await balance(tenant, customer.id) == Money.of("-1220.00")
     assert (await payments.get(tenant.actor, attempt.id)).record.status == "pending"
@@ -131,8 +131,8 @@ async def test_behind_a_trusted_proxy_the_forwarded_address_is_checked(
         # The proxy received it from 10.0.0.7, whatever that client wrote before.
         forged = await proxy.post(url, content=notification(start.external_id),
                                   headers={"X-Forwarded-For": f"{YOOKASSA_ADDRESS}, 10.0.0.7"})
-        assert forged.status_code == 400 and await credited(tenant) == 0
-        assert (await proxy.post(url, content=notification(start.external_id))).status_code == 400
+        assert forged.status_code == 403 and await credited(tenant) == 0
+        assert (await proxy.post(url, content=notification(start.external_id))).status_code == 403
         passed = await proxy.post(url, content=notification(start.external_id),
                                   headers={"X-Forwarded-For": f"203.0.113.9, {YOOKASSA_ADDRESS}"})
         assert passed.status_code == 200
