@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from ipaddress import ip_network
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr, ValidationInfo, field_validator
 
@@ -33,8 +35,18 @@ class YooKassaConfig(BaseModel):
     secret_key: SecretStr = Field(min_length=1, description="Secret key of the API v3 (live_… or test_…).")
     api_url: str = Field(
         default=API_URL, pattern=r"^https?://[^\s/]+(/\S*)?$",
-        description="Base address of the YooKassa API v3; change it only to test against a fake server.",
+        description="Base address of the YooKassa API v3. Another address is accepted only on a host the "
+                    "deployment allows in SALDO_YOOKASSA_API_HOSTS (a test server), so that a tenant cannot make "
+                    "the server call an address of its choice.",
     )
+    @field_validator("api_url")
+    @classmethod
+    def _allowed_api_host(cls, value: str) -> str:
+        allowed = {h.strip() for h in os.environ.get("SALDO_YOOKASSA_API_HOSTS", "").split(",") if h.strip()}
+        if value.rstrip("/") != API_URL and urlsplit(value).hostname not in allowed:
+            raise ValueError(f"only {API_URL} (or a host the deployment allows in SALDO_YOOKASSA_API_HOSTS)")
+        return value
+
     timeout_seconds: float = Field(
         default=10, gt=0, le=120, description="Deadline of every call to the YooKassa API, in seconds."
     )

@@ -17,6 +17,11 @@ from tests.web.test_subscriptions import customer, on_day
 from yookassa_fake import SHOPS, serving
 
 
+@pytest.fixture(autouse=True)
+def _fake_api_hosts_allowed(monkeypatch):
+    monkeypatch.setenv("SALDO_YOOKASSA_API_HOSTS", "127.0.0.1")
+
+
 @pytest.fixture
 def fake_yookassa():
     with serving() as fake:

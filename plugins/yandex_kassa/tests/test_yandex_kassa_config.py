@@ -66,3 +66,18 @@ def test_api_address_timeout_and_trusted_proxies():
         validate_config(plugin_meta, {**VALID, "api_url": "ftp://x", "timeout_seconds": 0,
                                       "trusted_proxies": ["10.0.0.0/8", "proxy"]}, {})
     assert fields(excinfo) == {"api_url", "timeout_seconds", "trusted_proxies.1"}
+
+
+def test_the_api_address_is_yookassas_unless_the_deployment_allows_a_test_host(monkeypatch):
+    from pydantic import ValidationError
+
+    from saldo_yandex_kassa.config import YooKassaConfig
+
+    settings = {"shop_id": "123", "secret_key": "test_x"}
+    assert YooKassaConfig(**settings).api_url == "https://api.yookassa.ru/v3"
+    monkeypatch.delenv("SALDO_YOOKASSA_API_HOSTS")
+    for address in ("http://169.254.169.254/latest", "https://evil.example/v3", "http://127.0.0.1:9/v3"):
+        with pytest.raises(ValidationError, match="SALDO_YOOKASSA_API_HOSTS"):
+            YooKassaConfig(**settings, api_url=address)
+    monkeypatch.setenv("SALDO_YOOKASSA_API_HOSTS", "127.0.0.1")
+    assert YooKassaConfig(**settings, api_url="http://127.0.0.1:9/v3").api_url == "http://127.0.0.1:9/v3"
