@@ -1,0 +1,1 @@
+"""Bank statements (1CClientBankExchange) for Saldo."""

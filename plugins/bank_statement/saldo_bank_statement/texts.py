@@ -1,0 +1,101 @@
+"""The upload page's texts, in Russian and English (the same keys in both)."""
+
+from __future__ import annotations
+
+RU = {
+    "title": "Банковская выписка",
+    "intro": "Загрузите выписку из интернет-банка в формате 1CClientBankExchange (файл kl_to_1c.txt, версии "
+             "1.01–1.03, кодировка Windows или UTF-8). Поступления на расчётные счета ваших организаций "
+             "сопоставляются со счетами на оплату по номеру счёта в назначении платежа, ИНН плательщика и сумме. "
+             "Уверенные совпадения зачисляются сразу, остальные ждут в очереди платежей с причиной. Повторная "
+             "загрузка той же выписки ничего не зачислит дважды.",
+    "upload": "Загрузить выписку",
+    "file": "Файл выписки",
+    "file_hint": "Текстовый файл 1CClientBankExchange, до 16 МБ.",
+    "submit": "Загрузить",
+    "read_only": "Загружать выписки может роль с правом на финансы (владелец, администратор, бухгалтер).",
+    "rejected": "Файл не принят, ничего не изменено.",
+    "report": "Результат загрузки",
+    "version": "Версия формата",
+    "encoding": "Кодировка файла",
+    "accounts": "Расчётные счета",
+    "documents": "Документов в выписке",
+    "applied": "Зачислено",
+    "queued": "В очереди",
+    "queue_link": "Очередь платежей",
+    "duplicates": "Уже загружены ранее",
+    "skipped": "Пропущено (списания и чужие счета)",
+    "balances": "Остатки по счетам",
+    "account": "Счёт",
+    "period": "Период",
+    "opening": "Начальный остаток",
+    "incoming": "Поступило",
+    "outgoing": "Списано",
+    "closing": "Конечный остаток",
+    "warnings": "Предупреждения",
+    "line": "Строка",
+    "kind": "Вид",
+    "number": "Номер",
+    "date": "Дата",
+    "payer": "Плательщик",
+    "inn": "ИНН",
+    "amount": "Сумма",
+    "purpose": "Назначение платежа",
+    "outcome": "Итог",
+    "reason": "Причина",
+    "payment": "Платёж",
+    "outcome.applied": "Зачислен",
+    "outcome.queued": "В очереди",
+    "outcome.duplicate": "Повтор",
+    "outcome.skipped": "Пропущен",
+}
+
+EN = {
+    "title": "Bank statement",
+    "intro": "Upload a statement from your online bank in the 1CClientBankExchange format (a kl_to_1c.txt file, "
+             "versions 1.01–1.03, Windows or UTF-8 encoding). Payments into your seller entities' settlement "
+             "accounts are matched to invoices by the invoice number in the payment purpose, the payer's INN and "
+             "the amount. Confident matches are credited at once; the rest wait in the payments queue with the "
+             "reason. Uploading the same statement again credits nothing twice.",
+    "upload": "Upload a statement",
+    "file": "Statement file",
+    "file_hint": "A 1CClientBankExchange text file, up to 16 MB.",
+    "submit": "Upload",
+    "read_only": "Statements are uploaded by a role with the finance permission (owner, admin, accountant).",
+    "rejected": "The file was not accepted; nothing was changed.",
+    "report": "Upload result",
+    "version": "Format version",
+    "encoding": "File encoding",
+    "accounts": "Settlement accounts",
+    "documents": "Documents in the statement",
+    "applied": "Credited",
+    "queued": "Queued",
+    "queue_link": "Payments queue",
+    "duplicates": "Imported before",
+    "skipped": "Skipped (outgoing, other accounts)",
+    "balances": "Account balances",
+    "account": "Account",
+    "period": "Period",
+    "opening": "Opening balance",
+    "incoming": "Received",
+    "outgoing": "Spent",
+    "closing": "Closing balance",
+    "warnings": "Warnings",
+    "line": "Line",
+    "kind": "Kind",
+    "number": "Number",
+    "date": "Date",
+    "payer": "Payer",
+    "inn": "INN",
+    "amount": "Amount",
+    "purpose": "Payment purpose",
+    "outcome": "Outcome",
+    "reason": "Reason",
+    "payment": "Payment",
+    "outcome.applied": "Credited",
+    "outcome.queued": "Queued",
+    "outcome.duplicate": "Repeated",
+    "outcome.skipped": "Skipped",
+}
+
+TEXTS = {"ru": RU, "en": EN}
