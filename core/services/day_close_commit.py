@@ -22,7 +22,7 @@ from core.domain.ledger import EntryKind
 from core.domain.money import quantity_to_units, unit_price_to_units
 from core.domain.subscriptions import TRANSITIONS, Status
 from core.services.day_close_compute import RunInputs
-from core.services import document_mail
+from core.services import document_mail, payments
 from core.services.document_parties import buyer_party, seller_party
 from core.services.numbering import number_documents
 
@@ -67,6 +67,8 @@ async def commit(run: RunInputs, run_id: int, items: list[Committed], decided_by
                     raise StaleAccount(f"account {item.account_id} was written meanwhile")
         invoice_of = await _documents(run, run_id, items, posted)
         await _ledger(run, items, invoice_of)
+        await payments.settle(run.tenant_id, sorted({i.outcome.account_id for i in items if any(
+            d.type is DocumentType.INVOICE for d in i.outcome.documents)}))
         await _subscriptions(run, items)
         blocks = await _blocks(run, items)
     return Posted(posted, blocks)

@@ -27,7 +27,7 @@ from core.domain.periods import Period
 from core.domain.pricing import Charge, PriceAdjustment, PricingError, VatRate, base_amount, price_charge
 from core.domain.roles import MANAGE_FINANCE, READ
 from core.plugins.manager import PluginRegistry
-from core.services import audit, document_mail, plugins, tenants
+from core.services import audit, document_mail, payments, plugins, tenants
 from core.services.actor import Actor
 from core.services.document_parties import buyer_party, seller_party
 from core.services.errors import Conflict, InvalidInput, NotFound
@@ -407,6 +407,8 @@ async def post(actor: Actor, registry: PluginRegistry, document_id: int) -> Docu
                                           idempotency_key=f"document:{document_id}")
         if record.type == DocumentType.CREDIT_NOTE.value:
             await _after_credit(actor, invoice, lines, on)
+        elif record.type == DocumentType.INVOICE.value and record.account_id:
+            await payments.settle(actor.tenant_id, [record.account_id])
         await document_mail.queue(actor.tenant_id, [document_id], actor.label)
         posted = await documents_q.get(actor.tenant_id, document_id)
         await audit.record(actor, "document.post", "document", document_id, record.public(), posted.public())

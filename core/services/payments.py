@@ -167,11 +167,24 @@ async def _apply(tenant_id: int, payment_id: int, client_id: int, invoice_id: in
                   f"{payment.provider} {payment.external_id or payment.id}"[:1000], ("payment", str(payment_id)))
     await ledger_q.insert_entries(tenant_id, account, [entry], actor_label=by, idempotency_key=f"payment:{payment_id}")
     owed = [(r["id"], r["total_minor"] - r["paid_minor"]) for r in await payments_q.open_invoices(tenant_id, account.id)]
-    parts = allocation(payment.amount.minor, owed, invoice_id)
-    await payments_q.add_allocations(tenant_id, payment_id, parts)
     await payments_q.update(tenant_id, payment_id, status=SUCCEEDED, client=client_id, account=account.id,
-                            invoice=invoice_id, allocated_minor=sum(a for _, a in parts), queue_reason="",
-                            applied_at=datetime.now(timezone.utc))
+                            invoice=invoice_id, queue_reason="", applied_at=datetime.now(timezone.utc))
+    await payments_q.add_allocations(tenant_id, payment_id, allocation(payment.amount.minor, owed, invoice_id))
+
+
+async def settle(tenant_id: int, account_ids: list[int]) -> None:
+    """Put advances (what earlier payments left on the balance) towards the accounts' open
+    invoices, oldest payment to oldest invoice; call in the transaction that posts invoices."""
+    by_account: dict[int, list[dict]] = {}
+    for row in await payments_q.with_remainder(tenant_id, account_ids):
+        by_account.setdefault(row["account"], []).append(row)
+    for account_id, remainders in by_account.items():
+        owed = {r["id"]: r["total_minor"] - r["paid_minor"] for r in await payments_q.open_invoices(tenant_id, account_id)}
+        for payment in remainders:
+            parts = allocation(payment["left"], [(i, left) for i, left in owed.items() if left > 0])
+            await payments_q.add_allocations(tenant_id, payment["id"], parts)
+            for invoice_id, amount in parts:
+                owed[invoice_id] -= amount
 
 
 async def _announce(tenant_id: int, registry: PluginRegistry, payment: PaymentRecord) -> None:

@@ -193,3 +193,24 @@ async def test_another_tenants_payments_are_not_found(make_tenant, plugin_regist
     with pytest.raises(NotFound):
         await payments.refund(other.actor, plugin_registry, paid.id, Money.of("1.00"), "x")
     assert await payments.search(other.actor) == []
+
+
+async def test_an_advance_pays_the_invoices_posted_after_it(make_tenant, plugin_registry):
+    from tests.day_close.test_close_day import _vps
+
+    from core.services import day_close
+
+    tenant = await make_tenant()
+    client, sub = await _vps(tenant)  # 3100.00 a month from 10 March: 2200.00 for March
+    advance = await payments.manual(tenant.actor, client.id, Money.of("3000.00"), date(2026, 3, 1), "п/п 1")
+    assert advance.payment.allocated == Money.of("0.00")  # nothing to pay yet: it stays on the balance
+    await on_day(tenant, date(2026, 3, 11))
+    await day_close.close_day(tenant.actor, plugin_registry, date(2026, 3, 10))
+    [march] = await documents.search(tenant.actor, documents.DocumentFilter(type="invoice"))
+    assert march.status == "paid" and (await payments.get(tenant.actor, advance.payment.id)).record.allocated == \
+        Money.of("2200.00")
+    manual = await _invoice(tenant, plugin_registry, client, "1000.00", date(2026, 3, 20))
+    view = await documents.get(tenant.actor, manual.id)
+    assert view.record.status == "posted"  # 800.00 of the advance went towards it
+    assert (await payments.get(tenant.actor, advance.payment.id)).record.allocated == Money.of("3000.00")
+    assert await balance(tenant, client.id) == Money.of("-200.00")

@@ -119,12 +119,26 @@ async def open_invoices(tenant_id: int, account_id: int) -> list[dict]:
         Document.issue_date).order_by(Document.id)
 
 
+async def with_remainder(tenant_id: int, account_ids: list[int]) -> list[dict]:
+    """Credited payments of the accounts with money not yet put towards an invoice, oldest
+    first: id, account, and what is left (amount − allocated − refunded)."""
+    if not account_ids:
+        return []
+    accounts = ", ".join("{}" for _ in account_ids)
+    return await Payment.raw(
+        'SELECT id, account, amount_minor - allocated_minor - refunded_minor AS "left" FROM "payment" '
+        f'WHERE tenant = {{}} AND status = {{}} AND account IN ({accounts}) '
+        'AND allocated_minor + refunded_minor < amount_minor ORDER BY id', tenant_id, "succeeded", *account_ids)
+
+
 async def add_allocations(tenant_id: int, payment_id: int, parts: list[tuple[int, int]]) -> None:
     """Record the parts and move each invoice's paid amount; a fully paid invoice becomes paid."""
     if not parts:
         return
     await PaymentAllocation.insert(*[PaymentAllocation(tenant=tenant_id, payment=payment_id, document=document_id,
                                                        amount_minor=amount) for document_id, amount in parts])
+    await Payment.update({Payment.allocated_minor: Payment.allocated_minor + sum(a for _, a in parts)}).where(
+        (Payment.tenant == tenant_id) & (Payment.id == payment_id))
     for document_id, amount in parts:
         await Document.update({Document.paid_minor: Document.paid_minor + amount}).where(
             (Document.tenant == tenant_id) & (Document.id == document_id))
