@@ -88,7 +88,7 @@ async def test_a_tick_finishes_a_run_a_crash_left_running(make_tenant, plugin_re
     assert await LedgerEntry.count().where(LedgerEntry.tenant == tenant.id) == 1
 
 
-async def test_the_server_lifespan_starts_and_stops_the_scheduler(saldo_db, plugin_registry, monkeypatch):
+async def test_the_server_lifespan_starts_and_stops_the_scheduler(saldo_db, plugin_registry, monkeypatch, only):
     ticks = []
 
     async def tick(registry):
@@ -98,6 +98,7 @@ async def test_the_server_lifespan_starts_and_stops_the_scheduler(saldo_db, plug
         return []
 
     monkeypatch.setattr(day_close, "scheduled_tick", tick)
+    only()  # no tenant's PDFs or mails to see to: a tick is quick
     from web.app import create_app
 
     app = create_app(settings=Settings(scheduler_interval=0.02), registry=plugin_registry, scheduler=True)
