@@ -130,6 +130,16 @@ class PaymentProvider(Extension, ABC):
     async def refund(self, request: RefundRequest) -> RefundResult:
         """Return money of a succeeded payment to the payer."""
 
+    @property
+    def available(self) -> bool:
+        """Whether payers may be offered this method now (its settings may switch it off)."""
+        return True
+
+    def refused(self, callback: ProviderCallback, message: str, status_code: int = 400) -> CallbackResponse:
+        """The answer to a notification that is refused (by the provider's checks or by the
+        core: an unknown payment, another amount), in the form the provider expects."""
+        return CallbackResponse(status_code, message)
+
 
 def allocation(amount_minor: int, open_invoices: Sequence[tuple[int, int]], named: int | None = None
                ) -> list[tuple[int, int]]:

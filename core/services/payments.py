@@ -203,7 +203,7 @@ def _providers(hooks: TenantHooks, tenant: TenantContext) -> list[PaymentProvide
 async def providers(tenant_id: int, registry: PluginRegistry) -> list[PaymentProvider]:
     """The payment methods of the plugins the tenant has enabled."""
     hooks, context = await plugins.tenant_context(registry, tenant_id)
-    return _providers(hooks, context)
+    return [p for p in _providers(hooks, context) if p.available]
 
 
 def _provider(hooks: TenantHooks, tenant: TenantContext, code: str) -> PaymentProvider:
@@ -225,17 +225,17 @@ async def handle_callback(tenant: TenantContext, hooks: TenantHooks, provider_co
     refused notification answers 400 with the reason and credits nothing."""
     try:
         provider = _provider(hooks, tenant, provider_code)
+    except NotFound as exc:
+        return CallbackResponse(404, exc.message)
+    try:
         result = await provider.handle_callback(callback)
         if result.status is not PaymentStatus.PENDING:
             await receive(tenant.id, Incoming(provider_code, result.external_id, result.amount, tenant.today,
                                               result.status, payment_id=result.payment_id, raw=_raw(callback)),
                           registry=registry)
-    except PaymentError as exc:
+    except (PaymentError, NotFound, InvalidInput) as exc:
         logger.warning("%s notification for tenant %s refused: %s", provider_code, tenant.slug, exc.message)
-        return CallbackResponse(exc.status_code, exc.message)
-    except (NotFound, InvalidInput) as exc:
-        logger.warning("%s notification for tenant %s refused: %s", provider_code, tenant.slug, exc.message)
-        return CallbackResponse(400, exc.message)
+        return provider.refused(callback, exc.message, getattr(exc, "status_code", 400))
     return result.response
 
 

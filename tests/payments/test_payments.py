@@ -181,7 +181,7 @@ async def test_an_online_payment_is_started_for_an_invoice_and_its_notification_
 
     await plugins.configure(tenant.actor, plugin_registry, "fake_pay", enabled=False)
     hooks, context = await plugins.tenant_context(plugin_registry, tenant.id)
-    assert (await payments.handle_callback(context, hooks, "fake", callback(sign="ok"))).status_code == 400
+    assert (await payments.handle_callback(context, hooks, "fake", callback(sign="ok"))).status_code == 404
 
 
 async def test_another_tenants_payments_are_not_found(make_tenant, plugin_registry):

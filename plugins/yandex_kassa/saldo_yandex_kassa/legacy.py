@@ -76,6 +76,19 @@ class LegacyYandexKassaProvider(PaymentProvider):
     name = "Яндекс.Касса (старый протокол)"
     config: YooKassaConfig
 
+    @property
+    def available(self) -> bool:
+        return self.config.legacy_protocol
+
+    def refused(self, callback: ProviderCallback, message: str, status_code: int = 400) -> CallbackResponse:
+        """Kassa reads only its XML: a refused aviso (code 200) is sent again later, a refused
+        checkOrder (code 100) stops the payment."""
+        action = callback.form.get("action", "")
+        if action not in (CHECK_ORDER, PAYMENT_AVISO):
+            return super().refused(callback, message, status_code)
+        return answer(action, UNREADABLE if action == PAYMENT_AVISO else REFUSED, callback.form.get("invoiceId", ""),
+                      self.config.legacy_shop_id or "", message)
+
     def _require_on(self) -> None:
         if not self.config.legacy_protocol:
             raise PaymentError("the legacy Яндекс.Касса protocol is off for this shop")

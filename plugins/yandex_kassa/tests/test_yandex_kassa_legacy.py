@@ -127,3 +127,13 @@ async def test_legacy_refunds_are_recorded_only_and_a_protocol_left_off_answers_
                                    data=kassa_form("paymentAviso", attempt.id, invoice_id="2000000124"))
         assert answer.status_code == 404
     assert await credited(tenant) == 1
+
+
+async def test_an_aviso_the_core_refuses_is_answered_in_kassas_xml(kassa_tenant, open_invoice, plugin_registry, client):
+    tenant, customer, _, _, attempt = await legacy_attempt(kassa_tenant, open_invoice, plugin_registry)
+    url = f"/p/{tenant.slug}/yandex_kassa/payment-aviso"
+    other_sum = kassa_form("paymentAviso", attempt.id, orderSumAmount="1.00")
+    other_sum["md5"] = md5_signature(other_sum, PASSWORD)
+    refused = xml(await client.post(url, data=other_sum))  # signed, but not what the attempt asked for
+    assert (refused.tag, refused.get("code")) == ("paymentAvisoResponse", "200") and "differs" in refused.get("message")
+    assert await credited(tenant) == 0 and await balance(tenant, customer.id) == Money.of("-1220.00")
