@@ -19,6 +19,7 @@ from web.ui.day_close import DayClosePages
 from web.ui.document_templates import DocumentTemplatePages
 from web.ui.documents import ClientInvoicingPages, DocumentsPages
 from web.ui.imports import ImportPages
+from web.ui.payments import PaymentsPages
 from web.ui.plan_change import PlanChangePages
 from web.ui.plugins import PluginsPages
 from web.ui.portal_access import ClientPortalPages
@@ -37,7 +38,7 @@ ui_router = Router(
                                          CatalogPages, CatalogPricesPages, SubscriptionOrderPages, SubscriptionPages,
                                          PlanChangePages, ClientAccountPages, AccountPages, AdjustmentPages,
                                          ImportPages, PricingPages, DayClosePages, DocumentTemplatePages,
-                                         DocumentsPages, ClientInvoicingPages, ClientPortalPages],
+                                         DocumentsPages, ClientInvoicingPages, ClientPortalPages, PaymentsPages],
                dependencies=AUTHENTICATED),
     ],
     include_in_schema=False,

@@ -30,6 +30,7 @@ from core.services import clients, document_mail, documents
 from core.services.documents import DocumentFilter
 from core.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from web.api.documents import line_input, pdf_response, unprefixed
+from web.api.payments import paid_by
 from web.i18n_documents import explain
 from web.principal import Principal
 from web.ui.forms import day, decimal_text, errors_of
@@ -123,6 +124,7 @@ async def document_page(request: Request, principal: Principal, document_id: int
         adjustments=[l for l in shown["lines"] if l["kind"] == "adjustment"],
         payment_model=view.payment_model,
         deliveries=await document_mail.deliveries(actor, document_id),
+        payments=await paid_by(actor, view.record) if view.record.type == "invoice" else [],
         refusal=_explained(view.credit_refusal), action_error=_explained(action_error),
         credit_error=_explained(credit_error), can_manage=actor.can(MANAGE_FINANCE), edit=edit,
         line_errors=line_errors or {}, line_values=line_values or _line_form(shown, edit), **LABELS,

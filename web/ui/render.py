@@ -47,7 +47,8 @@ DONE_MESSAGES = frozenset({
     "day_close.cancelled", "day_close.retried",
     "documents.created", "documents.posted", "documents.deleted", "documents.resent", "documents.credit_created",
     "documents.line_added", "documents.line_saved", "documents.line_removed", "documents.template_saved",
-    "documents.template_reset",
+    "documents.template_reset", "payments.done.created", "payments.done.duplicate", "payments.done.assigned",
+    "payments.done.refunded",
 })
 
 
