@@ -260,7 +260,11 @@ async def start(tenant_id: int, registry: PluginRegistry, provider_code: str, do
     request = PaymentRequest(payment_id, owed, f"Оплата по счёту № {invoice.number} от "
                                                f"{invoice.issue_date.strftime('%d.%m.%Y')}", invoice.client_id,
                              callback_url, return_url, client.email if client else None, invoice.number)
-    started = await provider.start_payment(request)
+    try:
+        started = await provider.start_payment(request)
+    except PaymentError:
+        await payments_q.update(tenant_id, payment_id, status=FAILED)
+        raise
     if started.external_id:
         await payments_q.update(tenant_id, payment_id, external_id=started.external_id)
     return started
@@ -315,6 +319,16 @@ async def get(actor: Actor, payment_id: int) -> PaymentView:
                        await payments_q.refunds(actor.tenant_id, payment_id))
 
 
+async def of_document(actor: Actor, document_id: int) -> list[tuple[PaymentRecord, Money]]:
+    """The payments put towards a document, each with its part, oldest first."""
+    actor.require(READ)
+    document = await documents_q.get(actor.tenant_id, document_id)
+    if document is None:
+        raise NotFound("document", document_id)
+    return [(await payments_q.get(actor.tenant_id, payment_id), Money.from_minor(part, document.currency))
+            for payment_id, part in await payments_q.of_document(actor.tenant_id, document_id)]
+
+
 async def queued(actor: Actor) -> list[PaymentRecord]:
     return await search(actor, status=QUEUED, limit=500)
 
@@ -328,6 +342,10 @@ async def manual(actor: Actor, client_id: int, amount: Money, received_on: date,
         raise NotFound("client", client_id)
     if not reference.strip():
         raise InvalidInput.field("reference", "name the payment (e.g. the payment order's number and date)")
+    if invoice_id is not None:
+        invoice = await documents_q.get(actor.tenant_id, invoice_id)
+        if invoice is None or invoice.client_id != client_id or invoice.type != "invoice":
+            raise InvalidInput.field("invoice_id", f"invoice {invoice_id} is not an invoice of client {client_id}")
     received = await receive(actor.tenant_id, Incoming(
         "manual", reference.strip()[:128], amount, received_on, PaymentStatus.SUCCEEDED, client_id=client_id,
         invoice_id=invoice_id), actor_label=actor.label)
@@ -381,6 +399,8 @@ async def refund(actor: Actor, registry: PluginRegistry, payment_id: int, amount
             except PaymentError as exc:
                 raise Conflict(f"{payment.provider} refused the refund: {exc.message}") from None
             external_id, status = done.refund_id, done.status.value
+        unallocated = payment.amount.minor - payment.allocated.minor - payment.refunded.minor
+        await payments_q.release_allocations(actor.tenant_id, payment_id, amount.minor - max(unallocated, 0))
         await payments_q.add_refund(actor.tenant_id, payment_id, amount.minor, external_id, status, reason, actor.label)
         account = await ledger_q.account(actor.tenant_id, payment.account_id)
         await ledger_q.insert_entries(actor.tenant_id, account, [Entry(

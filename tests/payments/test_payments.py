@@ -214,3 +214,41 @@ async def test_an_advance_pays_the_invoices_posted_after_it(make_tenant, plugin_
     assert view.record.status == "posted"  # 800.00 of the advance went towards it
     assert (await payments.get(tenant.actor, advance.payment.id)).record.allocated == Money.of("3000.00")
     assert await balance(tenant, client.id) == Money.of("-200.00")
+
+
+async def test_a_refund_takes_back_first_what_stayed_on_the_balance_then_from_the_invoices(
+        make_tenant, plugin_registry):
+    tenant = await make_tenant()
+    client = await customer(tenant)
+    invoice = await _invoice(tenant, plugin_registry, client, "1000.00", date(2026, 3, 1))
+    paid = (await payments.manual(tenant.actor, client.id, Money.of("1200.00"), date(2026, 3, 3), "п/п 1")).payment
+    assert [(p.id, part) for p, part in await payments.of_document(tenant.actor, invoice.id)] == [
+        (paid.id, Money.of("1000.00"))]
+    await payments.refund(tenant.actor, plugin_registry, paid.id, Money.of("200.00"), "переплата")
+    assert await _status(tenant, invoice.id) == "paid"  # the 200.00 advance went back, the invoice stays paid
+    await payments.refund(tenant.actor, plugin_registry, paid.id, Money.of("300.00"), "частичный возврат")
+    view = await documents.get(tenant.actor, invoice.id)
+    assert (view.record.status, view.record.paid) == ("posted", Money.of("700.00"))
+    assert (await payments.get(tenant.actor, paid.id)).record.allocated == Money.of("700.00")
+    assert await balance(tenant, client.id) == Money.of("-300.00")
+    with pytest.raises(InvalidInput, match="not an invoice of client"):
+        await payments.manual(tenant.actor, (await customer(tenant, "other@fabrika.ru")).id, Money.of("1.00"),
+                              date(2026, 3, 4), "п/п 2", invoice_id=invoice.id)
+
+
+async def test_an_attempt_the_provider_refuses_to_start_is_failed(make_tenant, plugin_registry, register_plugin):
+    class Broken(FakeProvider):
+        plugin_id, code = "broken_pay", "broken"
+
+        async def start_payment(self, request):
+            raise PaymentError("the provider is down")
+
+    register_plugin(declared_plugin(PluginMeta("broken_pay", "Broken pay", "1.0", "A provider that fails"),
+                                    saldo_payment_providers=hookimpl(lambda self: [Broken])))
+    tenant = await make_tenant()
+    await plugins.configure(tenant.actor, plugin_registry, "broken_pay", enabled=True)
+    client = await customer(tenant)
+    invoice = await _invoice(tenant, plugin_registry, client, "100.00", date(2026, 3, 1))
+    with pytest.raises(PaymentError):
+        await payments.start(tenant.id, plugin_registry, "broken", invoice.id, return_url="/back")
+    assert [p.status for p in await payments.search(tenant.actor)] == ["failed"]

@@ -118,18 +118,8 @@ async def check_invoice(actor: Actor, client_id: int, invoice_id: int | None) ->
 
 
 async def paid_by(actor: Actor, invoice: DocumentRecord) -> list[tuple[PaymentRecord, Money]]:
-    """The payments allocated to an invoice, each with the part it put towards it, oldest first.
-    (The payments service has no lookup by document yet: the client's payments are read.)"""
-    if invoice.paid.is_zero():
-        return []
-    found = []
-    for payment in reversed(await payments.search(actor, client_id=invoice.client_id, limit=500)):
-        if payment.allocated.is_zero():
-            continue
-        for part in (await payments.get(actor, payment.id)).allocations:
-            if part["document"] == invoice.id:
-                found.append((payment, Money.from_minor(part["amount_minor"], invoice.currency)))
-    return found
+    """The payments put towards an invoice, each with its part, oldest first."""
+    return await payments.of_document(actor, invoice.id)
 
 
 async def detail(actor: Actor, payment_id: int) -> PaymentDetailOut:

@@ -147,6 +147,39 @@ async def add_allocations(tenant_id: int, payment_id: int, parts: list[tuple[int
             & (Document.paid_minor >= Document.total_minor))
 
 
+async def release_allocations(tenant_id: int, payment_id: int, amount_minor: int) -> int:
+    """Take up to ``amount_minor`` of the payment back from the invoices it paid, the latest
+    first (a refund): negative allocation rows, invoices' paid amounts lowered, a paid invoice
+    that owes again back to posted. Returns how much was taken back."""
+    taken = 0
+    for row in await PaymentAllocation.raw(
+            'SELECT document, SUM(amount_minor) AS amount FROM "payment_allocation" WHERE tenant = {} AND payment = {} '
+            'GROUP BY document HAVING SUM(amount_minor) > 0 ORDER BY document DESC', tenant_id, payment_id):
+        part = min(amount_minor - taken, row["amount"])
+        if part <= 0:
+            break
+        await PaymentAllocation.insert(PaymentAllocation(tenant=tenant_id, payment=payment_id,
+                                                         document=row["document"], amount_minor=-part))
+        await Document.update({Document.paid_minor: Document.paid_minor - part}).where(
+            (Document.tenant == tenant_id) & (Document.id == row["document"]))
+        await Document.update({Document.status: "posted"}).where(
+            (Document.tenant == tenant_id) & (Document.id == row["document"]) & (Document.status == "paid")
+            & (Document.paid_minor < Document.total_minor))
+        taken += part
+    if taken:
+        await Payment.update({Payment.allocated_minor: Payment.allocated_minor - taken}).where(
+            (Payment.tenant == tenant_id) & (Payment.id == payment_id))
+    return taken
+
+
+async def of_document(tenant_id: int, document_id: int) -> list[tuple[int, int]]:
+    """The payments put towards a document and the part of each, oldest first."""
+    rows = await PaymentAllocation.raw(
+        'SELECT payment, SUM(amount_minor) AS amount FROM "payment_allocation" WHERE tenant = {} AND document = {} '
+        'GROUP BY payment HAVING SUM(amount_minor) > 0 ORDER BY payment', tenant_id, document_id)
+    return [(r["payment"], r["amount"]) for r in rows]
+
+
 async def allocations(tenant_id: int, payment_id: int) -> list[dict]:
     return await PaymentAllocation.select(
         PaymentAllocation.document, PaymentAllocation.amount_minor, PaymentAllocation.created_at,
