@@ -153,8 +153,9 @@ async def release_allocations(tenant_id: int, payment_id: int, amount_minor: int
     that owes again back to posted. Returns how much was taken back."""
     taken = 0
     for row in await PaymentAllocation.raw(
-            'SELECT document, SUM(amount_minor) AS amount FROM "payment_allocation" WHERE tenant = {} AND payment = {} '
-            'GROUP BY document HAVING SUM(amount_minor) > 0 ORDER BY document DESC', tenant_id, payment_id):
+            'SELECT document, CAST(SUM(amount_minor) AS BIGINT) AS amount FROM "payment_allocation" '
+            'WHERE tenant = {} AND payment = {} GROUP BY document HAVING SUM(amount_minor) > 0 ORDER BY document DESC',
+            tenant_id, payment_id):
         part = min(amount_minor - taken, row["amount"])
         if part <= 0:
             break
@@ -175,8 +176,9 @@ async def release_allocations(tenant_id: int, payment_id: int, amount_minor: int
 async def of_document(tenant_id: int, document_id: int) -> list[tuple[int, int]]:
     """The payments put towards a document and the part of each, oldest first."""
     rows = await PaymentAllocation.raw(
-        'SELECT payment, SUM(amount_minor) AS amount FROM "payment_allocation" WHERE tenant = {} AND document = {} '
-        'GROUP BY payment HAVING SUM(amount_minor) > 0 ORDER BY payment', tenant_id, document_id)
+        'SELECT payment, CAST(SUM(amount_minor) AS BIGINT) AS amount FROM "payment_allocation" '
+        'WHERE tenant = {} AND document = {} GROUP BY payment HAVING SUM(amount_minor) > 0 ORDER BY payment',
+        tenant_id, document_id)
     return [(r["payment"], r["amount"]) for r in rows]
 
 
