@@ -84,7 +84,6 @@ async def payment_callback(request: Request, tenant: TenantContext, hooks: Tenan
                            ) -> Response:
     """Answer a provider's notification route: the core checks it through the provider and
     receives the payment once (``core.services.payments.handle_callback``)."""
-    answer = await payments.handle_callback(tenant, hooks, provider_code, await provider_callback(request),
-                                            registry=request.app.state.registry)
+    answer = await payments.handle_callback(tenant, hooks, provider_code, await provider_callback(request))
     return Response(answer.body, status_code=answer.status_code, media_type=answer.media_type)
 

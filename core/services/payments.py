@@ -91,10 +91,12 @@ class PaymentView:
 # -- receiving -----------------------------------------------------------------------------------
 
 async def receive(tenant_id: int, incoming: Incoming, *, registry: PluginRegistry | None = None,
-                  actor_label: str = "") -> Received:
+                  actor_label: str = "", plugged: tuple[TenantHooks, TenantContext] | None = None) -> Received:
     """Record a payment once; credit and allocate it when it succeeded and its client is known,
     else queue it. A repeated notification (same provider and external id, or the same
-    attempt) changes nothing and returns ``applied=False``."""
+    attempt) changes nothing and returns ``applied=False``. ``saldo_payment_applied`` is
+    called through ``plugged`` (the tenant's hooks and context, when the caller has them) or
+    the ``registry``."""
     if incoming.amount.amount <= 0:
         raise InvalidInput.field("amount", "a payment must be positive")
     try:
@@ -105,8 +107,11 @@ async def receive(tenant_id: int, incoming: Incoming, *, registry: PluginRegistr
             raise
         found = await payments_q.by_external_id(tenant_id, incoming.provider, incoming.external_id)
         return Received(found, applied=False)
-    if received.applied and received.payment.status == SUCCEEDED and registry is not None:
-        await _announce(tenant_id, registry, received.payment)
+    if received.applied and received.payment.status == SUCCEEDED and (plugged or registry) is not None:
+        hooks, context = plugged or await plugins.tenant_context(registry, tenant_id)
+        await hooks.notify("saldo_payment_applied", tenant=context, payment=AppliedPayment(
+            received.payment.id, received.payment.client_id, received.payment.account_id, received.payment.amount,
+            received.payment.received_on, received.payment.provider, received.payment.external_id))
     return received
 
 
@@ -187,13 +192,6 @@ async def settle(tenant_id: int, account_ids: list[int]) -> None:
                 owed[invoice_id] -= amount
 
 
-async def _announce(tenant_id: int, registry: PluginRegistry, payment: PaymentRecord) -> None:
-    hooks, context = await plugins.tenant_context(registry, tenant_id)
-    await hooks.notify("saldo_payment_applied", tenant=context, payment=AppliedPayment(
-        payment.id, payment.client_id, payment.account_id, payment.amount, payment.received_on, payment.provider,
-        payment.external_id))
-
-
 # -- online providers ----------------------------------------------------------------------------
 
 def _providers(hooks: TenantHooks, tenant: TenantContext) -> list[PaymentProvider]:
@@ -219,8 +217,8 @@ def _raw(callback: ProviderCallback) -> str:
                       ensure_ascii=False)
 
 
-async def handle_callback(tenant: TenantContext, hooks: TenantHooks, provider_code: str, callback: ProviderCallback,
-                          *, registry: PluginRegistry | None = None) -> CallbackResponse:
+async def handle_callback(tenant: TenantContext, hooks: TenantHooks, provider_code: str, callback: ProviderCallback
+                          ) -> CallbackResponse:
     """A provider's notification: checked and parsed by the provider, then received once. A
     refused notification answers 400 with the reason and credits nothing."""
     try:
@@ -232,7 +230,7 @@ async def handle_callback(tenant: TenantContext, hooks: TenantHooks, provider_co
         if result.status is not PaymentStatus.PENDING:
             await receive(tenant.id, Incoming(provider_code, result.external_id, result.amount, tenant.today,
                                               result.status, payment_id=result.payment_id, raw=_raw(callback)),
-                          registry=registry)
+                          plugged=(hooks, tenant))
     except (PaymentError, NotFound, InvalidInput) as exc:
         logger.warning("%s notification for tenant %s refused: %s", provider_code, tenant.slug, exc.message)
         return provider.refused(callback, exc.message, getattr(exc, "status_code", 400))

@@ -147,8 +147,11 @@ class FakeProvider(PaymentProvider):
 
 async def test_an_online_payment_is_started_for_an_invoice_and_its_notification_applied_once(
         make_tenant, plugin_registry, register_plugin):
+    applied = []
     register_plugin(declared_plugin(PluginMeta("fake_pay", "Fake pay", "1.0", "A test payment provider"),
-                                    saldo_payment_providers=hookimpl(lambda self: [FakeProvider])))
+                                    saldo_payment_providers=hookimpl(lambda self: [FakeProvider]),
+                                    saldo_payment_applied=hookimpl(lambda self, tenant, payment: applied.append(
+                                        (tenant.id, payment.id, payment.amount)))))
     tenant = await make_tenant()
     await plugins.configure(tenant.actor, plugin_registry, "fake_pay", enabled=True)
     client = await customer(tenant)
@@ -166,9 +169,10 @@ async def test_an_online_payment_is_started_for_an_invoice_and_its_notification_
     wrong_sum = await payments.handle_callback(context, hooks, "fake", callback(sign="ok", sum="1.00"))
     assert wrong_sum.status_code == 400 and "differs" in wrong_sum.body
     for _ in range(3):
-        answer = await payments.handle_callback(context, hooks, "fake", callback(sign="ok"), registry=plugin_registry)
+        answer = await payments.handle_callback(context, hooks, "fake", callback(sign="ok"))
         assert (answer.status_code, answer.body) == (200, f"OK{attempt.id}")
     assert await balance(tenant, client.id) == Money.of("0.00") and await _status(tenant, invoice.id) == "paid"
+    assert applied == [(tenant.id, attempt.id, Money.of("1220.00"))]  # announced once, after the commit
     with pytest.raises(Conflict, match="is paid"):
         await payments.start(tenant.id, plugin_registry, "fake", invoice.id, return_url="/back")
 
