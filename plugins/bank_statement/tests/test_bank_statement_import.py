@@ -84,7 +84,7 @@ async def test_an_import_credits_confident_matches_once_and_queues_the_rest(clie
     assert await balance(tenant, b.id) == Money.of("0.00")
     queued = {p.external_id: p for p in await payments.queued(tenant.actor)}
     assert len(queued) == 3
-    short = queued[f"40702810100000000555/102/2026-04-01/500.00"]
+    short = queued["40702810100000000555/102/2026-04-01/500.00"]
     assert (short.client_id, short.invoice_id, short.amount, short.received_on) == (
         a.id, second.id, Money.of("500.00"), date(2026, 4, 2))
     assert short.queue_reason == f"amount 500.00 differs from invoice {second.number}'s open 800.00"
