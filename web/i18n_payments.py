@@ -4,6 +4,8 @@ portal's «Оплатить» button."""
 
 from __future__ import annotations
 
+import re
+
 RU_PAYMENTS: dict[str, str] = {
     "nav.payments": "Платежи",
     "object.payment": "Платёж",
@@ -25,6 +27,14 @@ RU_PAYMENTS: dict[str, str] = {
     "payments.queue_empty": "Неразнесённых платежей нет.",
     "payments.queue_reason": "Почему в очереди",
     "payments.reason.no_client": "плательщик не найден среди клиентов",
+    "payments.reason.no_inn": "у плательщика нет ИНН",
+    "payments.reason.inn_no_client": "ИНН плательщика {inn} нет ни у одного клиента",
+    "payments.reason.inn_many_clients": "ИНН плательщика {inn} есть у нескольких клиентов ({count})",
+    "payments.reason.invoice_not_found": "счёт {number} не найден среди неоплаченных",
+    "payments.reason.several_invoices": "в назначении платежа несколько счетов: {numbers}",
+    "payments.reason.no_inn_for_invoice": "у плательщика нет ИНН, чтобы сверить его со счётом {number}",
+    "payments.reason.other_inn": "счёт {number} выставлен клиенту с ИНН {client_inn}, а ИНН плательщика {inn}",
+    "payments.reason.other_amount": "сумма {amount} не равна остатку {open} по счёту {number}",
     "payments.status": "Статус",
     "payments.all_statuses": "Все статусы",
     "payments.status.pending": "Ожидает оплаты",
@@ -126,6 +136,14 @@ EN_PAYMENTS: dict[str, str] = {
     "payments.queue_empty": "No payments wait to be assigned.",
     "payments.queue_reason": "Why it waits",
     "payments.reason.no_client": "the payer is not a known client",
+    "payments.reason.no_inn": "the payer has no INN",
+    "payments.reason.inn_no_client": "payer INN {inn} matches no client",
+    "payments.reason.inn_many_clients": "payer INN {inn} matches several clients ({count})",
+    "payments.reason.invoice_not_found": "invoice {number} is not among the open invoices",
+    "payments.reason.several_invoices": "the purpose names several invoices: {numbers}",
+    "payments.reason.no_inn_for_invoice": "the payer has no INN to check against invoice {number}",
+    "payments.reason.other_inn": "invoice {number} is to a client with INN {client_inn}, the payer's INN is {inn}",
+    "payments.reason.other_amount": "amount {amount} differs from the {open} left to pay of invoice {number}",
     "payments.status": "Status",
     "payments.all_statuses": "All statuses",
     "payments.status.pending": "Awaiting payment",
@@ -217,3 +235,31 @@ PAYMENT_MESSAGES: tuple[tuple[str, str], ...] = (
     ("must be a positive amount in", "payments.err.refund_amount"),
     ("is left to refund", "payments.err.refund_left"),
 )
+
+# Why a payment waits in the queue, as the core and the bank statement matching write it
+# (parts joined with "; "), each part → a catalog key with the details it names.
+QUEUE_REASONS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"^the payer is not a known client$"), "payments.reason.no_client"),
+    (re.compile(r"^the payer has no INN$"), "payments.reason.no_inn"),
+    (re.compile(r"^payer INN (?P<inn>\S+) matches no client$"), "payments.reason.inn_no_client"),
+    (re.compile(r"^payer INN (?P<inn>\S+) matches (?P<count>\d+) clients$"), "payments.reason.inn_many_clients"),
+    (re.compile(r"^invoice (?P<number>.+) not found$"), "payments.reason.invoice_not_found"),
+    (re.compile(r"^the purpose names several invoices: (?P<numbers>.+)$"), "payments.reason.several_invoices"),
+    (re.compile(r"^the payer has no INN to check against invoice (?P<number>.+)$"),
+     "payments.reason.no_inn_for_invoice"),
+    (re.compile(r"^invoice (?P<number>.+?) is to a client with INN (?P<client_inn>\S+), not the payer's INN "
+                r"(?P<inn>\S+)$"), "payments.reason.other_inn"),
+    (re.compile(r"^amount (?P<amount>\S+) differs from invoice (?P<number>.+?)'s open (?P<open>\S+)$"),
+     "payments.reason.other_amount"),
+)
+
+
+def queue_reason_parts(reason: str) -> list[tuple[str | None, dict]]:
+    """Each part of a queue reason as (catalog key, details), or (None, {"message": part})
+    for a part written otherwise (a plugin's own reason)."""
+    parts = []
+    for part in (p.strip() for p in reason.split(";") if p.strip()):
+        found = next(((key, m.groupdict()) for pattern, key in QUEUE_REASONS if (m := pattern.match(part))), None)
+        parts.append(found or (None, {"message": part}))
+    return parts
+

@@ -294,3 +294,18 @@ async def test_the_portal_pays_an_open_invoice_at_the_provider(client, make_tena
     response = await client.post(pay.format(invoice.id, "fake"), data={"_csrf": csrf}, follow_redirects=False)
     assert (response.status_code, response.headers["location"]) == (303, f"/portal/{tenant.slug}/login")
     assert await Payment.count().where((Payment.tenant == tenant.id) & (Payment.provider == "fake")) == 1
+
+
+async def test_a_bank_statements_queue_reasons_are_shown_in_the_managers_language(client, make_tenant):
+    tenant = await make_tenant()
+    await signed_in(client, tenant)
+    reason = ("invoice 99 not found; invoice 15 is to a client with INN 7701234567, not the payer's INN "
+              "500100732259; amount 1000.00 differs from invoice 15's open 1200.00; a plugin reason")
+    queued = (await payments.receive(tenant.id, Incoming(
+        "bank", "stmt-9", Money.of("1000.00"), date(2026, 3, 3), PaymentStatus.SUCCEEDED,
+        payer={"inn": "500100732259"}, queue_reason=reason))).payment
+    russian = section((await client.get("/payments/queue")).text, f"queued-{queued.id}")
+    assert ("счёт 99 не найден среди неоплаченных; счёт 15 выставлен клиенту с ИНН 7701234567, а ИНН плательщика "
+            "500100732259; сумма 1000.00 не равна остатку 1200.00 по счёту 15; a plugin reason") in russian
+    english = section((await client.get("/payments/queue?lang=en")).text, f"queued-{queued.id}")
+    assert "amount 1000.00 differs from the 1200.00 left to pay of invoice 15" in english

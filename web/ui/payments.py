@@ -20,6 +20,7 @@ from core.plugins.manager import PluginRegistry
 from core.services import clients, documents, payments, tenants
 from core.services.errors import Conflict, InvalidInput
 from web.api.payments import check_invoice, money
+from web.i18n_payments import queue_reason_parts
 from web.principal import Principal
 from web.ui.documents import ClientPick, pick_client
 from web.ui.forms import day, decimal_text, errors_of
@@ -31,7 +32,7 @@ OWN_PROVIDERS = ("manual", "bank")  # entered by an accountant, loaded from a ba
 MANUAL_FIELDS = ("client", "invoice", "amount", "received_on", "reference")
 SUGGESTIONS = 5  # clients offered for a queued payment by its payer's ИНН
 # What the pages label: statuses (``choices("payments.status.", statuses)``) and the core's queue reasons.
-LABELS = {"statuses": STATUSES, "reasons": {payments.NO_CLIENT: "payments.reason.no_client"}}
+LABELS = {"statuses": STATUSES, "reason_parts": queue_reason_parts}
 
 
 def _errors(exc: InvalidInput | Conflict) -> dict[str, str]:
