@@ -15,7 +15,6 @@ from datetime import date
 
 from core.db.integrity import is_unique_violation
 from core.db.queries import catalog as catalog_q
-from core.db.queries import tenants as tenants_q
 from core.db.queries.catalog import PriceRecord
 from core.db.transaction import atomic
 from core.domain.catalog import price_on, price_segments
@@ -58,14 +57,10 @@ class PriceInEffect:
         }
 
 
-async def _today(tenant_id: int) -> date:
-    return tenants.clock_of(await tenants_q.by_id(tenant_id)).today()
-
-
 async def _add(actor: Actor, prices: catalog_q.PriceTable, owner_id: int, kind: str, what: str,
                values: dict) -> PriceRecord:
     problems: list[dict] = []
-    effective_from = values.get("effective_from") or await _today(actor.tenant_id)
+    effective_from = values.get("effective_from") or await tenants.today(actor.tenant_id)
     try:
         cycle = BillingCycle(values.get("cycle"))
     except ValueError:
@@ -164,7 +159,7 @@ async def product_price_on(actor: Actor, product_id: int, cycle: str, on: date |
     period splits it; a ``next_period`` one waits). NotFound when no price is in effect."""
     product = await products.get(actor, product_id)
     history = await catalog_q.product_prices.of(actor.tenant_id, [product.id])
-    return _in_effect(history, f"product {product.code}", cycle, on or await _today(actor.tenant_id), period_start)
+    return _in_effect(history, f"product {product.code}", cycle, on or await tenants.today(actor.tenant_id), period_start)
 
 
 async def option_price_on(actor: Actor, option_id: int, cycle: str, on: date | None = None,
@@ -172,4 +167,4 @@ async def option_price_on(actor: Actor, option_id: int, cycle: str, on: date | N
     """The option's price in effect, as ``product_price_on``."""
     option = await options.get(actor, option_id)
     history = await catalog_q.option_prices.of(actor.tenant_id, [option.id])
-    return _in_effect(history, f"option {option.code}", cycle, on or await _today(actor.tenant_id), period_start)
+    return _in_effect(history, f"option {option.code}", cycle, on or await tenants.today(actor.tenant_id), period_start)

@@ -203,10 +203,6 @@ async def _seller_of(tenant_id: int, client) -> int | None:
     return next((s.id for s in await sellers_q.list_for(tenant_id) if s.is_default), None)
 
 
-async def _today(actor: Actor) -> date:
-    return tenants.clock_of(await tenants_q.by_id(actor.tenant_id)).today()
-
-
 async def _new_draft(actor: Actor, client_id: int, document_type: DocumentType, *, credits: DocumentRecord | None = None
                      ) -> int:
     client = await clients_q.get(actor.tenant_id, client_id)
@@ -217,7 +213,7 @@ async def _new_draft(actor: Actor, client_id: int, document_type: DocumentType, 
     seller_id = credits.seller_id if credits else await _seller_of(actor.tenant_id, client)
     rows = await Document.insert(Document(
         tenant=actor.tenant_id, type=document_type.value, status=DocumentStatus.DRAFT.value, seller_entity=seller_id,
-        client=client_id, account=account_id, issue_date=await _today(actor), currency=currency,
+        client=client_id, account=account_id, issue_date=await tenants.today(actor.tenant_id), currency=currency,
         period_start=credits.period_start if credits else None, period_end=credits.period_end if credits else None,
         credits=credits.id if credits else None, source=f"manual:{actor.label}"[:64])).returning(Document.id)
     return rows[0]["id"]
@@ -234,7 +230,8 @@ async def _renumber_and_total(tenant_id: int, document_id: int) -> None:
     lines = await documents_q.lines(tenant_id, document_id)
     for position, line in enumerate(lines, 1):
         if line["position"] != position:
-            await DocumentLine.update({DocumentLine.position: position}).where(DocumentLine.id == line["id"])
+            await DocumentLine.update({DocumentLine.position: position}).where(
+                (DocumentLine.tenant == tenant_id) & (DocumentLine.id == line["id"]))
     charges = [l for l in lines if l["kind"] == "charge"]
     await Document.update({Document.net_minor: sum(l["net_minor"] for l in charges),
                            Document.vat_minor: sum(l["vat_minor"] for l in charges),
@@ -275,9 +272,10 @@ async def invoice_unbilled(actor: Actor, client_id: int) -> DocumentRecord:
     async with atomic():
         document_id = await _new_draft(actor, client_id, DocumentType.INVOICE)
         await Document.update({Document.account: pool[0]["account"], Document.currency: currency}).where(
-            Document.id == document_id)
+            (Document.tenant == actor.tenant_id) & (Document.id == document_id))
         claimed = await DocumentLine.update({DocumentLine.document: document_id}).where(
-            DocumentLine.id.is_in([l["id"] for l in pool]) & DocumentLine.document.is_null()).returning(DocumentLine.id)
+            (DocumentLine.tenant == actor.tenant_id) & DocumentLine.id.is_in([l["id"] for l in pool])
+            & DocumentLine.document.is_null()).returning(DocumentLine.id)
         if len(claimed) != len(pool):
             raise Conflict("the unbilled lines changed meanwhile; try again")
         await _renumber_and_total(actor.tenant_id, document_id)
@@ -328,24 +326,24 @@ async def remove_line(actor: Actor, document_id: int, line_id: int) -> DocumentR
     async with atomic():
         record = await _draft(actor, document_id)
         line = await _line_of(actor, record, line_id)
-        await _release([line], record)
+        await _release(actor.tenant_id, [line], record)
         return await _edited(actor, record, record.public())
 
 
-async def _release(lines: list[dict], record: DocumentRecord) -> None:
+async def _release(tenant_id: int, lines: list[dict], record: DocumentRecord) -> None:
     billing = [l["id"] for l in lines if l["subscription"] and record.type == DocumentType.INVOICE.value]
     gone = [l["id"] for l in lines if l["id"] not in billing]
     if billing:
         await DocumentLine.update({DocumentLine.document: None, DocumentLine.account: record.account_id}).where(
-            DocumentLine.id.is_in(billing))
+            (DocumentLine.tenant == tenant_id) & DocumentLine.id.is_in(billing))
     if gone:
-        await DocumentLine.delete().where(DocumentLine.id.is_in(gone))
+        await DocumentLine.delete().where((DocumentLine.tenant == tenant_id) & DocumentLine.id.is_in(gone))
 
 
 async def delete_draft(actor: Actor, document_id: int) -> None:
     async with atomic():
         record = await _draft(actor, document_id)
-        await _release(await documents_q.lines(actor.tenant_id, document_id), record)
+        await _release(actor.tenant_id, await documents_q.lines(actor.tenant_id, document_id), record)
         await Document.delete().where((Document.tenant == actor.tenant_id) & (Document.id == document_id))
         await audit.record(actor, "document.delete", "document", document_id, record.public(), None)
 
@@ -469,9 +467,8 @@ async def credit(actor: Actor, document_id: int, line_ids: list[int] | None = No
 async def _after_credit(actor: Actor, invoice: DocumentRecord, note_lines: list[dict], on: date) -> None:
     """Mark a wholly credited invoice and send its subscriptions back to the credited periods."""
     invoice_lines = [l for l in await documents_q.lines(actor.tenant_id, invoice.id) if l["kind"] == "charge"]
-    reversed_ids = await documents_q.reversed_line_ids(actor.tenant_id, [l["id"] for l in invoice_lines])
     posted_reversals = await DocumentLine.select(DocumentLine.reverses).where(
-        (DocumentLine.tenant == actor.tenant_id) & DocumentLine.reverses.is_in(list(reversed_ids) or [0])
+        (DocumentLine.tenant == actor.tenant_id) & DocumentLine.reverses.is_in([l["id"] for l in invoice_lines] or [0])
         & (DocumentLine.document.status != DocumentStatus.DRAFT.value))
     if {r["reverses"] for r in posted_reversals} | {l["reverses"] for l in note_lines} >= {
             l["id"] for l in invoice_lines}:

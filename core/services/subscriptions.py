@@ -73,10 +73,6 @@ def terms_of(product, prices: list[PricePoint], options) -> ProductTerms:
                         product.seller_id, product.unit, product.unit_okei, prices, options)
 
 
-async def _today(actor: Actor) -> date:
-    return tenants.clock_of(await tenants_q.by_id(actor.tenant_id)).today()
-
-
 def _option_ids(terms: ProductTerms, options: dict[str, int]) -> dict[int, int]:
     problems = []
     ids = {}
@@ -152,7 +148,7 @@ async def create(actor: Actor, *, client_id: int, product_id: int, cycle: str, q
         except MoneyError as exc:
             raise InvalidInput.field("price_override", str(exc)) from None
     option_ids = _option_ids(terms, options or {})
-    start = start_date or await _today(actor)
+    start = start_date or await tenants.today(actor.tenant_id)
     if parent_id is not None:
         parent = await get(actor, parent_id)
         if parent.client_id != client_id or terms.addon_of != parent.product_id:
@@ -180,7 +176,7 @@ async def create(actor: Actor, *, client_id: int, product_id: int, cycle: str, q
                                               price_override=override, billing_day=billing_day, start_date=start,
                                               promo_code=promo_code or None)
         await subs_q.set_options(actor.tenant_id, subscription_id, option_ids)
-        await subs_q.insert_event(actor.tenant_id, subscription_id, business_date=await _today(actor),
+        await subs_q.insert_event(actor.tenant_id, subscription_id, business_date=await tenants.today(actor.tenant_id),
                                   actor_label=actor.label, kind="status", to_status=Status.ORDERED.value)
         created = await get(actor, subscription_id)
         await audit.record(actor, "subscription.create", "subscription", subscription_id, None, created.public())
@@ -202,7 +198,7 @@ async def _period_of(actor: Actor, subscription: SubscriptionRecord) -> tuple[Pe
 async def _activation(actor: Actor, subscription: SubscriptionRecord) -> dict:
     """The first period and the date its charge falls due (the day close posts it)."""
     terms = await _terms(actor, subscription.product_id)
-    today = await _today(actor)
+    today = await tenants.today(actor.tenant_id)
     if subscription.cycle.recurring:
         period, _ = await _period_of(actor, subscription)
         return {"period": period, "next_billing_date": due_date(period, terms.payment_model)}
@@ -240,7 +236,7 @@ async def change_status(actor: Actor, subscription_id: int, status: str, reason:
         if Status(before.status) is Status.ORDERED and target in (Status.ACTIVE, Status.DELIVERED):
             values |= await _activation(actor, before)
         await subs_q.update(actor.tenant_id, subscription_id, **values)
-        await subs_q.insert_event(actor.tenant_id, subscription_id, business_date=await _today(actor),
+        await subs_q.insert_event(actor.tenant_id, subscription_id, business_date=await tenants.today(actor.tenant_id),
                                   actor_label=actor.label, kind="status", from_status=before.status,
                                   to_status=target.value, reason=reason)
         after = await get(actor, subscription_id)
@@ -331,7 +327,7 @@ async def preview_change(actor: Actor, registry: PluginRegistry, subscription_id
     current_codes = {by_id[i]: q for i, q in subscription.options.items()}
     new_options = _option_ids(new_terms, current_codes | (options or {}) if new_terms.id == old_terms.id
                               else (options or {}))
-    today = await _today(actor)
+    today = await tenants.today(actor.tenant_id)
     try:
         old_items = items_of(old_terms, subscription.cycle, subscription.quantity, subscription.price_override,
                              subscription.options, today)
@@ -437,7 +433,7 @@ async def cancel(actor: Actor, registry: PluginRegistry, subscription_id: int, *
     before = await get(actor, subscription_id)
     if before.status == Status.CANCELLED.value:
         raise Conflict(f"subscription {subscription_id} is already cancelled")
-    today = await _today(actor)
+    today = await tenants.today(actor.tenant_id)
     async with atomic():
         if not at_once:
             if before.period is None:
@@ -487,7 +483,7 @@ async def set_suspend_override(actor: Actor, subscription_id: int, until: date |
     async with atomic():
         before = await get(actor, subscription_id)
         await subs_q.update(actor.tenant_id, subscription_id, suspend_override_until=until)
-        await subs_q.insert_event(actor.tenant_id, subscription_id, business_date=await _today(actor),
+        await subs_q.insert_event(actor.tenant_id, subscription_id, business_date=await tenants.today(actor.tenant_id),
                                   actor_label=actor.label, kind="suspend_override", reason=reason,
                                   details={"until": until.isoformat() if until else None})
         after = await get(actor, subscription_id)

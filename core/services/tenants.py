@@ -38,6 +38,11 @@ def clock_of(tenant: TenantRecord) -> TenantClock:
     return TenantClock(tenant.timezone, tenant.clock_mode, tenant.clock_simulated_at)
 
 
+async def today(tenant_id: int) -> date:
+    """The tenant's business date by its clock (real or simulated)."""
+    return clock_of(await tenants_q.by_id(tenant_id)).today()
+
+
 def _check(slug: str | None = None, name: str | None = None, timezone: str | None = None,
            currency: str | None = None, language: str | None = None) -> None:
     if slug is not None and not SLUG_RE.match(slug):
